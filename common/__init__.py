@@ -1,0 +1,1 @@
+"""What the portal server and the care console must agree on."""

@@ -1,0 +1,1 @@
+"""The customer-care console (PySide6)."""

@@ -1,0 +1,1 @@
+"""The portal server: subscriber portal pages and the admin REST API."""

@@ -1,0 +1,108 @@
+"""The application factory: create_app() builds the whole server from setup_* steps."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse, html
+from sanic_ext import Extend, openapi
+
+from portal_server import health
+from portal_server.audit import api as audit_api
+from portal_server.config import ServerConfig
+from portal_server.db import setup_db
+from portal_server.errors import setup_errors
+from portal_server.logs import logging_config
+from portal_server.profiles import api as profiles_api
+from portal_server.profiles import service as profiles_service
+from portal_server.staff import api as staff_api
+
+APP_NAME = "portal_server"
+
+
+def _version() -> str:
+    try:
+        return version("portal-suite")
+    except PackageNotFoundError:
+        return "0.0.0"
+
+
+def setup_openapi(app: Sanic) -> None:
+    """Serve the OpenAPI document at /docs/openapi.json, without the interactive UI."""
+    app.config.OAS_URL_PREFIX = "/docs"
+    app.config.OAS_UI_DEFAULT = None
+    app.config.OAS_UI_REDOC = False
+    app.config.OAS_UI_SWAGGER = False
+    app.config.OAS_AUTODOC = False
+    app.config.CORS = False
+    app.config.HEALTH = False
+    Extend(app)
+    app.ext.openapi.describe(
+        "Portal administration API",
+        version=app.ctx.version,
+        description="Profiles, portal users and audit trail for the customer-care console.",
+    )
+    app.ext.openapi.add_security_scheme("token", "http", scheme="bearer")
+
+    # sanic-ext names its docs page "openapi.index"; with its CDN-hosted UIs off we serve
+    # a self-contained page under that name instead.
+    @app.get("/docs", name="openapi.index")
+    @openapi.exclude()
+    async def docs_index(request: Request) -> HTTPResponse:
+        return html(
+            "<!doctype html><html lang=en><meta charset=utf-8>"
+            "<title>Portal administration API</title><h1>Portal administration API</h1>"
+            '<p>The OpenAPI document is at <a href="/docs/openapi.json">'
+            "/docs/openapi.json</a>.</p></html>"
+        )
+
+
+def setup_routes(app: Sanic) -> None:
+    """Mount every feature's blueprints."""
+    app.blueprint(health.bp)
+    app.blueprint(staff_api.bp)
+    app.blueprint(profiles_api.bp)
+    app.blueprint(profiles_api.media)
+    app.blueprint(audit_api.bp)
+
+
+def setup_security_headers(app: Sanic) -> None:
+    """Add the headers every response should carry."""
+
+    @app.on_response
+    async def _headers(request: Request, response: HTTPResponse) -> None:
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+
+
+def setup_bootstrap(app: Sanic) -> None:
+    """Make sure the out-of-box default profile exists once the database is open."""
+
+    @app.before_server_start
+    async def _bootstrap(app: Sanic) -> None:
+        await profiles_service.ensure_default_profile(app.ctx.clock.now())
+
+
+def create_app(config: ServerConfig | None = None) -> Sanic:
+    """Build the Sanic application from settings (the environment's when none are given)."""
+    config = config or ServerConfig.from_env()
+    app = Sanic(APP_NAME, log_config=logging_config())
+    app.config.REQUEST_MAX_SIZE = config.max_request_bytes
+    app.config.REQUEST_TIMEOUT = 30
+    app.config.RESPONSE_TIMEOUT = 60
+    app.config.KEEP_ALIVE_TIMEOUT = 15
+    app.config.ACCESS_LOG = config.access_log
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.PROXIES_COUNT = 1 if config.trust_forwarded_for else 0
+    app.ctx.config = config
+    app.ctx.clock = config.clock
+    app.ctx.version = _version()
+    setup_openapi(app)
+    setup_errors(app)
+    setup_db(app)
+    setup_bootstrap(app)
+    setup_security_headers(app)
+    setup_routes(app)
+    return app

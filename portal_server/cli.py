@@ -1,0 +1,151 @@
+"""The ``portal-server`` command: serve, migrate, create-staff, demo-data."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import TypeVar
+
+from common.permissions import role_names
+from portal_server import db
+from portal_server.actor import Actor
+from portal_server.config import ServerConfig
+
+T = TypeVar("T")
+
+
+async def _with_database(config: ServerConfig, work: Callable[[], Awaitable[T]]) -> T:
+    await db.migrate(config.database_url)
+    await db.open_database(config.database_url)
+    try:
+        return await work()
+    finally:
+        await db.close_database()
+
+
+def cmd_migrate(config: ServerConfig, args: argparse.Namespace) -> int:
+    """Bring the schema up to date and make sure the default profile exists."""
+    from portal_server.profiles.service import ensure_default_profile
+
+    asyncio.run(_with_database(config, lambda: ensure_default_profile(config.clock.now())))
+    print(f"Database is up to date: {_display_url(config.database_url)}")
+    return 0
+
+
+def _display_url(url: str) -> str:
+    # Never print a password that may sit in the URL.
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        creds, _, host = rest.rpartition("@")
+        user = creds.split(":", 1)[0]
+        rest = f"{user}:***@{host}" if ":" in creds else f"{user}@{host}"
+    return f"{scheme}{sep}{rest}"
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != first:
+            raise SystemExit("The two passwords differ.")
+        return first
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_create_staff(config: ServerConfig, args: argparse.Namespace) -> int:
+    """Create a staff user; the password is read from standard input."""
+    from portal_server.staff.service import StaffError, create_staff
+
+    password = _read_password()
+
+    async def work() -> None:
+        await create_staff(
+            args.username, password, args.role, actor=Actor.system("cli"), now=config.clock.now()
+        )
+
+    try:
+        asyncio.run(_with_database(config, work))
+    except StaffError as exc:
+        print(f"error: {exc.field}: {exc.message}", file=sys.stderr)
+        return 2
+    print(f"Created {args.role} {args.username}.")
+    return 0
+
+
+def cmd_demo_data(config: ServerConfig, args: argparse.Namespace) -> int:
+    """Load the demo profiles and staff, then print the staff sign-ins."""
+    from portal_server.demo import load_demo_data
+
+    sign_ins = asyncio.run(
+        _with_database(config, lambda: load_demo_data(config.data_dir, config.clock.now()))
+    )
+    print("Demo data is loaded. Staff sign-ins for the console and the admin API:")
+    for entry in sign_ins:
+        print(f"  {entry.role:<14} username: {entry.username:<8} password: {entry.password}")
+    return 0
+
+
+def cmd_serve(config: ServerConfig, args: argparse.Namespace) -> int:
+    """Migrate, then serve until interrupted."""
+    from sanic import Sanic
+    from sanic.worker.loader import AppLoader
+
+    from portal_server.app import create_app
+
+    asyncio.run(db.migrate(config.database_url))
+    loader = AppLoader(factory=partial(create_app))
+    app = loader.load()
+    app.prepare(
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        single_process=args.workers == 1,
+        motd=False,
+    )
+    print(
+        f"Serving on http://{args.host}:{args.port} with {args.workers} worker(s). Ctrl-C stops.",
+        flush=True,
+    )
+    Sanic.serve(primary=app, app_loader=loader)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the command-line parser."""
+    parser = argparse.ArgumentParser(prog="portal-server", description="Customer portal server")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the portal and the admin API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=cmd_serve)
+
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(
+        handler=cmd_migrate
+    )
+
+    staff = commands.add_parser(
+        "create-staff", help="create a care rep or administrator (password on stdin)"
+    )
+    staff.add_argument("username")
+    staff.add_argument("--role", required=True, choices=role_names())
+    staff.set_defaults(handler=cmd_create_staff)
+
+    demo = commands.add_parser("demo-data", help="load demo profiles and staff (safe to repeat)")
+    demo.set_defaults(handler=cmd_demo_data)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line."""
+    args = build_parser().parse_args(argv)
+    config = ServerConfig.from_env()
+    return int(args.handler(config, args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Portal profiles: branding and behaviour per market, with versions and logos."""

@@ -1,0 +1,1 @@
+"""Staff users (care reps and administrators), their sign-in and tokens."""
