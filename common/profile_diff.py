@@ -6,7 +6,7 @@ from typing import Any
 
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Return {dotted path: leaf value}; lists are indexed (``menu.0.label``)."""
+    """Return {dotted path: leaf value}; lists of objects are indexed (``menu.0.label``)."""
     if isinstance(value, dict):
         if not value and prefix:
             return {prefix: {}}
@@ -15,8 +15,9 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
             out.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
         return out
     if isinstance(value, list):
-        if not value:
-            return {prefix: []}
+        # A list of plain values (markets, say) reads best as one field.
+        if not value or not any(isinstance(item, dict | list) for item in value):
+            return {prefix: value}
         out = {}
         for index, item in enumerate(value):
             out.update(flatten(item, f"{prefix}.{index}"))
