@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -95,6 +96,12 @@ def cmd_serve(config: ServerConfig, args: argparse.Namespace) -> int:
 
     from portal_server.app import create_app
 
+    if not _port_is_free(args.host, args.port):
+        print(
+            f"error: {args.host}:{args.port} is already in use; choose another --port.",
+            file=sys.stderr,
+        )
+        return 1
     asyncio.run(db.migrate(config.database_url))
     loader = AppLoader(factory=partial(create_app))
     app = loader.load()
@@ -111,6 +118,16 @@ def cmd_serve(config: ServerConfig, args: argparse.Namespace) -> int:
     )
     Sanic.serve(primary=app, app_loader=loader)
     return 0
+
+
+def _port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:

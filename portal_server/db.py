@@ -51,7 +51,8 @@ async def migrate(database_url: str) -> None:
 async def open_database(database_url: str) -> None:
     """Open the ORM on a database whose schema is already migrated."""
     _ensure_sqlite_dir(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    # Request handlers run in tasks other than the one that opened the ORM.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     if database_url.startswith("sqlite://"):
         connection = Tortoise.get_connection("default")
         # WAL lets readers carry on while one writer commits.
