@@ -116,7 +116,11 @@ def cmd_serve(config: ServerConfig, args: argparse.Namespace) -> int:
         f"Serving on http://{args.host}:{args.port} with {args.workers} worker(s). Ctrl-C stops.",
         flush=True,
     )
-    Sanic.serve(primary=app, app_loader=loader)
+    if args.workers == 1:
+        # One process, no worker manager: Ctrl-C stops it cleanly and nothing is left behind.
+        Sanic.serve_single(primary=app)
+    else:
+        Sanic.serve(primary=app, app_loader=loader)
     return 0
 
 
