@@ -56,9 +56,11 @@ def _stored_secret(data_dir: Path) -> str:
     """Keep one generated secret per data directory so restarts keep sessions valid."""
     path = data_dir / "secret_key"
     if path.exists():
+        path.chmod(0o600)
         return path.read_text(encoding="utf-8").strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_urlsafe(48)
     path.touch(mode=0o600)
+    path.chmod(0o600)  # an older file may have been created wider
     path.write_text(secret, encoding="utf-8")
     return secret

@@ -44,6 +44,7 @@ def _read_credentials(path: Path) -> dict[str, dict[str, str]]:
 def _write_credentials(path: Path, stored: dict[str, dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.touch(mode=0o600)
+    path.chmod(0o600)  # an older file may have been created wider
     path.write_text(json.dumps(stored, indent=2), encoding="utf-8")
 
 

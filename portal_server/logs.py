@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 _SECRET_KEYS = re.compile(r"pass(word)?|secret|token|authorization|cookie|session", re.IGNORECASE)
-_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+_BEARER = re.compile(r"((?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
@@ -35,12 +35,15 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": redact(record.getMessage()),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                entry[key] = redact(value)
+        extras = {
+            key: value
+            for key, value in vars(record).items()
+            if key not in _STANDARD and not key.startswith("_")
+        }
+        entry.update(redact(extras))
         if record.exc_info and record.exc_info[0] is not None:
             entry["error"] = record.exc_info[0].__name__
-            entry["trace"] = self.formatException(record.exc_info)
+            entry["trace"] = redact(self.formatException(record.exc_info))
         return json.dumps(entry, default=str)
 
 
