@@ -28,7 +28,7 @@ help:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml package-lock.json
 	@if ! $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1; then \
 		bash scripts/ensure-system-packages.sh python3-venv; \
 	fi
@@ -39,6 +39,7 @@ $(VENV)/.installed: pyproject.toml
 	fi
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[dev]'
+	bash scripts/ensure-system-packages.sh chromium fonts-dejavu-core $$(node --version >/dev/null 2>&1 || echo nodejs) $$(npm --version >/dev/null 2>&1 || echo npm) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
 run: venv
@@ -64,7 +65,7 @@ status=0; \
 trap '$(PG) stop' INT TERM HUP; \
 TEST_DATABASE_URL="$$($(PG) url)"; \
 export TEST_DATABASE_URL; \
-$(BIN)/pytest $(PYTEST_ARGS) -m "not sqlite_only" || status=$$?; \
+$(BIN)/pytest $(PYTEST_ARGS) -m "not sqlite_only and not e2e" || status=$$?; \
 $(PG) stop; \
 exit $$status
 endef

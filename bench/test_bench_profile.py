@@ -76,9 +76,7 @@ def test_model_dump_json(benchmark: Any, full_document: dict[str, Any]) -> None:
     assert result == full_document
 
 
-def test_profile_diff(
-    benchmark: Any, full_document: dict[str, Any], other_document: dict[str, Any]
-) -> None:
+def test_profile_diff(benchmark: Any, full_document: dict[str, Any], other_document: dict[str, Any]) -> None:
     """Field-by-field differences between two full profiles, as the version history shows."""
     result = benchmark(diff, full_document, other_document)
     assert len(result) > 10

@@ -31,9 +31,7 @@ DEFAULT_SUPPORT_MESSAGE = (
     "Need help? Our support team is here for you. Reach us online, by phone or by email."
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EMAIL = re.compile(
-    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$"
-)
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
 _MARKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$")
 _WIDGET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,63}$")
@@ -81,9 +79,7 @@ def text(max_length: int, min_length: int = 0) -> Any:
 
 Name = text(80, min_length=1)
 Label = text(40, min_length=1)
-WebUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_web_url)
-]
+WebUrl = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_web_url)]
 IconCode = Annotated[str, StringConstraints(max_length=80), AfterValidator(_icon)]
 
 
@@ -303,9 +299,7 @@ MENU_PAGES: dict[str, MenuPage] = {
         ),
     )
 }
-MenuKey = Literal[
-    "account_summary", "plans_services", "usage", "billing", "payments", "support", "settings"
-]
+MenuKey = Literal["account_summary", "plans_services", "usage", "billing", "payments", "support", "settings"]
 
 
 class SettingsView(Strict):
@@ -325,12 +319,8 @@ class MenuItem(Strict):
     key: MenuKey
     label: Label  # type: ignore[valid-type]
     icon: IconCode
-    settings_view: SettingsView | None = Field(
-        default=None, description="only on the settings item"
-    )
-    show_corporate_accounts: bool | None = Field(
-        default=None, description="only on the account_summary item"
-    )
+    settings_view: SettingsView | None = Field(default=None, description="only on the settings item")
+    show_corporate_accounts: bool | None = Field(default=None, description="only on the account_summary item")
 
     @model_validator(mode="after")
     def _options_fit_the_page(self) -> MenuItem:
@@ -463,9 +453,7 @@ class Chat(Strict):
             raise ValueError("widget_id: must be 3 to 64 letters, digits or dashes")
         if self.show_on_public_pages and not self.same_widget_for_public:
             if not self.public_widget_id:
-                raise ValueError(
-                    "public_widget_id: is required when public pages use another widget"
-                )
+                raise ValueError("public_widget_id: is required when public pages use another widget")
             if not _WIDGET_ID.match(self.public_widget_id):
                 raise ValueError("public_widget_id: must be 3 to 64 letters, digits or dashes")
         return self
@@ -482,9 +470,7 @@ class ProfileContent(Strict):
     settings: Settings = Field(default_factory=Settings)
     logos: Logos = Field(default_factory=Logos)
     notifications: Notifications = Field(default_factory=Notifications)
-    menu: list[MenuItem] = Field(
-        default_factory=default_menu, min_length=1, max_length=len(MENU_PAGES)
-    )
+    menu: list[MenuItem] = Field(default_factory=default_menu, min_length=1, max_length=len(MENU_PAGES))
     home_widgets: HomeWidgets = Field(default_factory=HomeWidgets)
     support: Support = Field(default_factory=Support)
     support_request_types: list[SupportRequestType] = Field(default_factory=list, max_length=50)

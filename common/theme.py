@@ -75,9 +75,7 @@ def relative_luminance(colour: str) -> float:
 
 def contrast_ratio(foreground: str, background: str) -> float:
     """Return the WCAG 2 contrast ratio between two #rrggbb colours (1 to 21)."""
-    lighter, darker = sorted(
-        (relative_luminance(foreground), relative_luminance(background)), reverse=True
-    )
+    lighter, darker = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
     return (lighter + 0.05) / (darker + 0.05)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from importlib.metadata import PackageNotFoundError, version
 
 from sanic import Request, Sanic
@@ -14,9 +15,14 @@ from portal_server.config import ServerConfig
 from portal_server.db import setup_db
 from portal_server.errors import setup_errors
 from portal_server.logs import logging_config
+from portal_server.portal import pages as portal_pages
+from portal_server.portal.pages import setup_portal
+from portal_server.portal_users import api as portal_users_api
 from portal_server.profiles import api as profiles_api
 from portal_server.profiles import service as profiles_service
 from portal_server.staff import api as staff_api
+from portal_server.subscriber_auth import pages as subscriber_pages
+from portal_server.subscriber_auth.service import Timeouts
 
 APP_NAME = "portal_server"
 
@@ -65,6 +71,9 @@ def setup_routes(app: Sanic) -> None:
     app.blueprint(profiles_api.bp)
     app.blueprint(profiles_api.media)
     app.blueprint(audit_api.bp)
+    app.blueprint(portal_users_api.bp)
+    app.blueprint(subscriber_pages.bp)
+    app.blueprint(portal_pages.bp)
 
 
 def setup_security_headers(app: Sanic) -> None:
@@ -99,10 +108,13 @@ def create_app(config: ServerConfig | None = None) -> Sanic:
     app.ctx.config = config
     app.ctx.clock = config.clock
     app.ctx.version = _version()
+    app.ctx.mailer = config.mailer
+    app.ctx.timeouts = Timeouts(verify_link=timedelta(days=config.verify_link_days))
     setup_openapi(app)
     setup_errors(app)
     setup_db(app)
     setup_bootstrap(app)
     setup_security_headers(app)
+    setup_portal(app)
     setup_routes(app)
     return app

@@ -78,14 +78,20 @@ def cmd_create_staff(config: ServerConfig, args: argparse.Namespace) -> int:
 
 def cmd_demo_data(config: ServerConfig, args: argparse.Namespace) -> int:
     """Load the demo profiles and staff, then print the staff sign-ins."""
-    from portal_server.demo import load_demo_data
+    from portal_server.demo import load_demo_data, load_demo_subscribers
 
-    sign_ins = asyncio.run(
-        _with_database(config, lambda: load_demo_data(config.data_dir, config.clock.now()))
-    )
+    async def work() -> tuple[list, list]:
+        now = config.clock.now()
+        staff = await load_demo_data(config.data_dir, now)
+        return staff, await load_demo_subscribers(config.data_dir, now, args.subscribers)
+
+    sign_ins, subscribers = asyncio.run(_with_database(config, work))
     print("Demo data is loaded. Staff sign-ins for the console and the admin API:")
     for entry in sign_ins:
         print(f"  {entry.role:<14} username: {entry.username:<8} password: {entry.password}")
+    print(f"Subscriber sign-ins for the portal ({args.subscribers} demo accounts in all):")
+    for sub in subscribers:
+        print(f"  {sub.email:<40} password: {sub.password}  (account {sub.account_number}, {sub.market})")
     return 0
 
 
@@ -149,14 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
         handler=cmd_migrate
     )
 
-    staff = commands.add_parser(
-        "create-staff", help="create a care rep or administrator (password on stdin)"
-    )
+    staff = commands.add_parser("create-staff", help="create a care rep or administrator (password on stdin)")
     staff.add_argument("username")
     staff.add_argument("--role", required=True, choices=role_names())
     staff.set_defaults(handler=cmd_create_staff)
 
-    demo = commands.add_parser("demo-data", help="load demo profiles and staff (safe to repeat)")
+    demo = commands.add_parser("demo-data", help="load demo profiles, staff and subscribers (safe to repeat)")
+    demo.add_argument("--subscribers", type=int, default=40, help="how many demo accounts (default 40)")
     demo.set_defaults(handler=cmd_demo_data)
     return parser
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal_server.clock import Clock, SystemClock
+from portal_server.notifications.mailer import Mailer, mailer_for
 
 
 @dataclass
@@ -26,7 +27,10 @@ class ServerConfig:
     staff_lockout_threshold: int = 5
     trust_forwarded_for: bool = False
     access_log: bool = False
+    mail_sender: str = "no-reply@portal.localhost"
+    verify_link_days: int = 5
     clock: Clock = field(default_factory=SystemClock)
+    mailer: Mailer | None = None
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -34,6 +38,8 @@ class ServerConfig:
             self.database_url = f"sqlite://{self.data_dir / 'portal.db'}"
         if not self.secret_key:
             self.secret_key = secrets.token_urlsafe(32)
+        if self.mailer is None:
+            self.mailer = mailer_for(self.smtp_url, self.data_dir)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ServerConfig:
@@ -49,7 +55,17 @@ class ServerConfig:
             license=env.get("PORTAL_LICENSE") or None,
             trust_forwarded_for=env.get("PORTAL_TRUST_PROXY", "") == "1",
             access_log=env.get("PORTAL_ACCESS_LOG", "") == "1",
+            mail_sender=env.get("PORTAL_MAIL_FROM", "no-reply@portal.localhost"),
+            verify_link_days=_positive_int(env.get("PORTAL_VERIFY_LINK_DAYS", "5"), 5),
         )
+
+
+def _positive_int(text: str, default: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        return default
+    return value if value > 0 else default
 
 
 def _stored_secret(data_dir: Path) -> str:

@@ -13,6 +13,9 @@ MODEL_MODULES = [
     "portal_server.staff.models",
     "portal_server.profiles.models",
     "portal_server.audit.models",
+    "portal_server.accounts.models",
+    "portal_server.portal_users.models",
+    "portal_server.subscriber_auth.models",
 ]
 APP_LABEL = "portal"
 

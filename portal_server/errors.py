@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sanic import HTTPResponse, Request, Sanic
@@ -69,8 +70,34 @@ _SANIC_CODES = {
 }
 
 
+HtmlErrorPage = Callable[[Request, int, str, str], Awaitable[HTTPResponse]]
+
+_PAGE_TEXT = {
+    400: ("That did not work", "The request could not be understood. Go back and try again."),
+    403: ("Not allowed", "You cannot open this page."),
+    404: (
+        "Page not found",
+        "There is nothing at this address. Check the link or go to the start page.",
+    ),
+    405: ("That did not work", "This page cannot be used that way."),
+    413: ("That was too much", "What you sent was larger than we accept."),
+    500: (
+        "Something went wrong",
+        "Something went wrong on our side. Please try again in a moment.",
+    ),
+}
+
+
+async def _page_or_json(request: Request, status: int, code: str, message: str) -> HTTPResponse:
+    page: HtmlErrorPage | None = getattr(request.app.ctx, "html_error_page", None)
+    if page is not None and getattr(request.app.ctx, "is_portal_page", lambda r: False)(request):
+        heading, text = _PAGE_TEXT.get(status, _PAGE_TEXT[400 if status < 500 else 500])
+        return await page(request, status, heading, text)
+    return json(error_body(code, message), status=status)
+
+
 def setup_errors(app: Sanic) -> None:
-    """Install handlers so every failure becomes a JSON error (or a plain page), never a trace."""
+    """Install handlers so every failure becomes a JSON error or an error page, never a trace."""
 
     @app.exception(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> HTTPResponse:
@@ -85,17 +112,18 @@ def setup_errors(app: Sanic) -> None:
         status = exc.status_code or 500
         if status >= 500:
             log.error("request failed", exc_info=exc)
-            return json(error_body("server_error", "Something went wrong on our side."), 500)
+            return await _page_or_json(request, 500, "server_error", "Something went wrong on our side.")
         code = _SANIC_CODES.get(status, "bad_request")
         message = {
             404: "There is nothing at this address.",
             405: f"{request.method} is not allowed here.",
             413: "The request is too large.",
         }.get(status, str(exc) or "The request could not be handled.")
-        headers = dict(getattr(exc, "headers", {}) or {})
-        return json(error_body(code, message), status=status, headers=headers)
+        response = await _page_or_json(request, status, code, message)
+        response.headers.update(dict(getattr(exc, "headers", {}) or {}))
+        return response
 
     @app.exception(Exception)
     async def _unexpected(request: Request, exc: Exception) -> HTTPResponse:
         log.error("unexpected error", exc_info=exc, extra={"path": request.path})
-        return json(error_body("server_error", "Something went wrong on our side."), 500)
+        return await _page_or_json(request, 500, "server_error", "Something went wrong on our side.")

@@ -22,16 +22,12 @@ def json_body(request: Request) -> Any:
     limit = request.app.ctx.config.max_json_bytes
     body = request.body or b""
     if len(body) > limit:
-        raise ApiError(
-            413, "payload_too_large", f"The request body is larger than {limit // 1024} KB."
-        )
+        raise ApiError(413, "payload_too_large", f"The request body is larger than {limit // 1024} KB.")
     content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
     if body and content_type not in ("application/json", "") and not content_type.endswith("+json"):
         raise ApiError(415, "unsupported_media_type", "Send the request body as application/json.")
     if not body:
-        raise ApiError(
-            400, "invalid_json", "The request needs a JSON body.", {"body": "is required"}
-        )
+        raise ApiError(400, "invalid_json", "The request needs a JSON body.", {"body": "is required"})
     try:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -67,7 +63,5 @@ def query_text(request: Request, name: str, max_length: int = 200) -> str:
         reason = f"must be at most {max_length} characters"
         raise ApiError(422, "invalid", f"{name} {reason}.", {name: reason})
     if "\x00" in value:
-        raise ApiError(
-            422, "invalid", f"{name} contains a NUL character.", {name: "must not contain NUL"}
-        )
+        raise ApiError(422, "invalid", f"{name} contains a NUL character.", {name: "must not contain NUL"})
     return value

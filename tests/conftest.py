@@ -28,17 +28,11 @@ STAFF_ROLES = {"admin": "administrator", "rep": "care-rep"}
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave SQLite-only tests out of a PostgreSQL run."""
-    if PG_URL:
-        for item in items:
-            if item.get_closest_marker("sqlite_only"):
-                item.add_marker(pytest.mark.skip(reason="this run is against PostgreSQL"))
-
-
 def pytest_configure(config: pytest.Config) -> None:
     """Register markers."""
-    config.addinivalue_line("markers", "sqlite_only: needs the SQLite file database")
+    config.addinivalue_line(
+        "markers", "sqlite_only: runs once, in the SQLite run (make test deselects it for PostgreSQL)"
+    )
 
 
 async def _seed(url: str) -> None:
@@ -131,9 +125,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def config(database_url: str, tmp_path: Path, clock: FakeClock) -> ServerConfig:
     """Server settings for one test."""
-    return ServerConfig(
-        data_dir=tmp_path, database_url=database_url, secret_key="test-secret", clock=clock
-    )
+    return ServerConfig(data_dir=tmp_path, database_url=database_url, secret_key="test-secret", clock=clock)
 
 
 @pytest.fixture

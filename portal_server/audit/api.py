@@ -23,12 +23,8 @@ bp = Blueprint("admin_audit", url_prefix="/api/v1/admin/audit")
     secured={"token": []},
     parameter=[
         openapi.definitions.Parameter("actor", str, "query", description="part of kind:name"),
-        openapi.definitions.Parameter(
-            "object", str, "query", description="type or type:id, e.g. profile:3"
-        ),
-        openapi.definitions.Parameter(
-            "action", str, "query", description="action prefix, e.g. profile."
-        ),
+        openapi.definitions.Parameter("object", str, "query", description="type or type:id, e.g. profile:3"),
+        openapi.definitions.Parameter("action", str, "query", description="action prefix, e.g. profile."),
         openapi.definitions.Parameter("page", int, "query"),
         openapi.definitions.Parameter("page_size", int, "query"),
     ],

@@ -65,9 +65,7 @@ async def search(query: AuditQuery) -> tuple[list[AuditEvent], int]:
         events = events.filter(action__startswith=query.action)
     total = await events.count()
     rows = (
-        await events.order_by("-at", "-id")
-        .offset((query.page - 1) * query.page_size)
-        .limit(query.page_size)
+        await events.order_by("-at", "-id").offset((query.page - 1) * query.page_size).limit(query.page_size)
     )
     return list(rows), total
 

@@ -68,18 +68,14 @@ def _now(request: Request) -> Any:
     secured={"token": []},
     response=responses(ProfileList),
     parameter=[
-        openapi.definitions.Parameter(
-            "q", str, "query", description="search name, description, markets"
-        ),
+        openapi.definitions.Parameter("q", str, "query", description="search name, description, markets"),
         openapi.definitions.Parameter("sort", str, "query", description="name or -name"),
     ],
 )
 @requires(VIEW)
 async def list_profiles(request: Request) -> HTTPResponse:
     """List profiles with search and sort."""
-    items = await service.list_profiles(
-        query_text(request, "q"), query_text(request, "sort", 10) or "name"
-    )
+    items = await service.list_profiles(query_text(request, "q"), query_text(request, "sort", 10) or "name")
     return json(ProfileList(items=items, total=len(items)).model_dump(mode="json"))
 
 
@@ -359,7 +355,5 @@ async def logo_file(request: Request, sha256: str) -> HTTPResponse:
     }
     if image.content_type == "image/svg+xml":
         # An SVG opened directly must not run anything, even if one slipped through.
-        headers["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; sandbox"
-        )
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     return raw(bytes(image.data), content_type=image.content_type, headers=headers)

@@ -42,9 +42,7 @@ _SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
 
 _SCRIPT_ELEMENTS = frozenset({"script", "handler", "listener"})
 _EMBEDDING_ELEMENTS = frozenset({"foreignobject", "iframe", "embed", "object", "audio", "video"})
-_ANIMATION_ELEMENTS = frozenset(
-    {"set", "animate", "animatecolor", "animatemotion", "animatetransform"}
-)
+_ANIMATION_ELEMENTS = frozenset({"set", "animate", "animatecolor", "animatemotion", "animatetransform"})
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})[ \t\r\n\f]?|\r\n|(.))", re.DOTALL)
@@ -128,9 +126,7 @@ def _check_raster(slot: LogoSlot, limit: LogoLimit, data: bytes, raster_format: 
         ):
             width, height = img.size
             if width * height > MAX_PIXELS:
-                raise LogoRejected(
-                    422, f"The image is {_pixels(width, height)}, {_TOO_MANY_PIXELS}."
-                )
+                raise LogoRejected(422, f"The image is {_pixels(width, height)}, {_TOO_MANY_PIXELS}.")
             # Rotated photos are stored upright, so the box applies to the upright size;
             # known from the header, the check still happens before any decoding.
             if _header_orientation(img) in _SWAPPING_ORIENTATIONS:
@@ -235,9 +231,7 @@ def _parse_svg(data: bytes) -> ElementTree.Element:
         ) from exc
     except (ElementTree.ParseError, ValueError) as exc:
         if b"<svg" in data.lower():
-            raise LogoRejected(
-                422, "This SVG file is not well-formed XML, so it cannot be checked."
-            ) from exc
+            raise LogoRejected(422, "This SVG file is not well-formed XML, so it cannot be checked.") from exc
         raise LogoRejected(422, _NOT_AN_IMAGE) from exc
     if not isinstance(root, ElementTree.Element) or root.tag != f"{{{_SVG_NS}}}svg":
         if isinstance(root, ElementTree.Element) and _local(root.tag) == "svg":
@@ -250,8 +244,7 @@ def _parse_svg(data: bytes) -> ElementTree.Element:
         # An xml-stylesheet instruction makes the browser fetch and apply another file.
         raise LogoRejected(
             422,
-            f"SVG logos may not contain processing instructions such as "
-            f"<?{builder.instructions[0]}?>.",
+            f"SVG logos may not contain processing instructions such as <?{builder.instructions[0]}?>.",
         )
     return root
 
@@ -264,15 +257,11 @@ def _check_svg_element(element: ElementTree.Element) -> None:
     if folded in _SCRIPT_ELEMENTS:
         raise LogoRejected(422, f"SVG logos may not contain scripts (found <{name}>).")
     if folded in _EMBEDDING_ELEMENTS:
-        raise LogoRejected(
-            422, f"SVG logos may not embed HTML or other documents (found <{name}>)."
-        )
+        raise LogoRejected(422, f"SVG logos may not embed HTML or other documents (found <{name}>).")
     for key, value in element.attrib.items():
         attribute = _local(key)
         if attribute.lower().startswith("on"):
-            raise LogoRejected(
-                422, f"SVG logos may not contain scripts (found the {attribute} attribute)."
-            )
+            raise LogoRejected(422, f"SVG logos may not contain scripts (found the {attribute} attribute).")
         if attribute.lower() == "href" and not value.strip().startswith("#"):
             raise LogoRejected(
                 422,
@@ -289,9 +278,7 @@ def _check_svg_element(element: ElementTree.Element) -> None:
         # Animating an href or handler would smuggle in what the attribute checks refuse.
         target = element.get("attributeName", "").strip().rpartition(":")[2].lower()
         if target == "href" or target.startswith("on"):
-            raise LogoRejected(
-                422, f"SVG logos may not animate links or event handlers (found <{name}>)."
-            )
+            raise LogoRejected(422, f"SVG logos may not animate links or event handlers (found <{name}>).")
     if folded == "style" and _css_fetches("".join(element.itertext())):
         raise LogoRejected(
             422, "SVG logos may not load styles or images from other files (found in <style>)."
@@ -365,9 +352,7 @@ def _local(tag: str) -> str:
 def _check_box(slot: LogoSlot, limit: LogoLimit, width: int, height: int) -> None:
     subject = _subject(slot, limit)
     if limit.square and width != height:
-        raise LogoRejected(
-            422, f"{subject} must be square; this image is {_pixels(width, height)}."
-        )
+        raise LogoRejected(422, f"{subject} must be square; this image is {_pixels(width, height)}.")
     if width > limit.max_width or height > limit.max_height:
         raise LogoRejected(
             422,

@@ -130,9 +130,7 @@ async def _check_logos(content: ProfileContent) -> ProfileContent:
             continue
         limit = LOGO_LIMITS[slot]
         fits = image.width <= limit.max_width and image.height <= limit.max_height
-        if not fits or (
-            limit.square and abs(image.width - image.height) > max(1, image.width // 100)
-        ):
+        if not fits or (limit.square and abs(image.width - image.height) > max(1, image.width // 100)):
             problems[f"logos.{slot.value}"] = (
                 f"does not fit: the {limit.label.lower()} logo must be {limit.describe()}"
             )
@@ -199,9 +197,7 @@ async def _insert(
                 updated_by=actor.label,
                 using_db=connection,
             )
-            await _save_version(
-                record, action=action, actor=actor, now=now, connection=connection, note=note
-            )
+            await _save_version(record, action=action, actor=actor, now=now, connection=connection, note=note)
             await audit.record(
                 actor,
                 f"profile.{action}",
@@ -237,9 +233,7 @@ async def ensure_default_profile(now: datetime) -> None:
 async def create_profile(data: dict[str, Any] | None, *, actor: Actor, now: datetime) -> Profile:
     """Create a profile from the out-of-box defaults, overlaid with any fields given."""
     base = default_content(await _free_name("New profile")).model_dump(mode="json")
-    overlay = {
-        k: v for k, v in (data or {}).items() if k not in ("id", "is_default", "markets", "version")
-    }
+    overlay = {k: v for k, v in (data or {}).items() if k not in ("id", "is_default", "markets", "version")}
     content = parse(ProfileContent, merge_patch(base, overlay))
     return await _insert(content, actor=actor, now=now, action="create")
 
@@ -264,9 +258,7 @@ def expected_version(body_version: Any, if_match: str | None) -> int | None:
         candidates.append(int(raw))
     if body_version is not None:
         if isinstance(body_version, bool) or not isinstance(body_version, int) or body_version < 1:
-            raise FieldErrors(
-                {"version": "must be the profile version you started from, a whole number"}
-            )
+            raise FieldErrors({"version": "must be the profile version you started from, a whole number"})
         candidates.append(body_version)
     if len(set(candidates)) > 1:
         raise FieldErrors({"version": "differs from If-Match"})
@@ -310,9 +302,7 @@ async def _write(
             record.version += 1
             record.content = document
             record.name = content.name
-            await _save_version(
-                record, action=action, actor=actor, now=now, connection=connection, note=note
-            )
+            await _save_version(record, action=action, actor=actor, now=now, connection=connection, note=note)
             old, new = _changes(before, document)
             await audit.record(
                 actor,
@@ -352,9 +342,7 @@ async def patch_profile(
     profile_id: int, patch: dict[str, Any], *, expected: int | None, actor: Actor, now: datetime
 ) -> Profile:
     """Apply a JSON merge patch to a profile's content (PATCH)."""
-    overlay = {
-        k: v for k, v in patch.items() if k not in ("id", "is_default", "markets", "version")
-    }
+    overlay = {k: v for k, v in patch.items() if k not in ("id", "is_default", "markets", "version")}
     return await _write(
         profile_id,
         lambda current: parse(ProfileContent, merge_patch(current, overlay)),
@@ -369,14 +357,10 @@ async def duplicate_profile(profile_id: int, name: str, *, actor: Actor, now: da
     """Copy a profile's whole configuration, but not its markets, under a new name."""
     source = await _record(profile_id)
     content = parse(ProfileContent, {**source.content, "name": name})
-    return await _insert(
-        content, actor=actor, now=now, action="duplicate", note=f"copy of {source.name}"
-    )
+    return await _insert(content, actor=actor, now=now, action="duplicate", note=f"copy of {source.name}")
 
 
-async def delete_profile(
-    profile_id: int, *, expected: int | None, actor: Actor, now: datetime
-) -> None:
+async def delete_profile(profile_id: int, *, expected: int | None, actor: Actor, now: datetime) -> None:
     """Remove a profile; the default profile can never be removed."""
     record = await _record(profile_id)
     if record.is_default:
@@ -421,9 +405,7 @@ async def _bump(
         current = await _record(record.id, connection)
         raise version_conflict(current.version)
     record.version += 1
-    await _save_version(
-        record, action=action, actor=actor, now=now, connection=connection, note=note
-    )
+    await _save_version(record, action=action, actor=actor, now=now, connection=connection, note=note)
 
 
 async def add_market(
@@ -622,3 +604,33 @@ async def restore_version(
         action="restore",
         note=f"restored version {number}",
     )
+
+
+# --- which profile a subscriber sees ----------------------------------------------------------
+
+
+async def default_profile() -> ProfileContent:
+    """Return the default profile's content."""
+    record = await ProfileRecord.filter(is_default=True).first()
+    if record is None:
+        return default_content(DEFAULT_PROFILE_NAME)
+    return ProfileContent.model_validate(record.content)
+
+
+async def profile_for_market(market: str | None) -> ProfileContent:
+    """Return the profile whose markets hold market, else the default profile."""
+    if market:
+        row = await ProfileMarket.get_or_none(market=market).select_related("profile")
+        if row is not None:
+            return ProfileContent.model_validate(row.profile.content)
+    return await default_profile()
+
+
+async def profile_named(name: str | None) -> ProfileContent:
+    """Return the profile with this name (any case), else the default profile."""
+    cleaned = (name or "").strip()
+    if cleaned and len(cleaned) <= 80:
+        record = await ProfileRecord.get_or_none(name_key=cleaned.casefold())
+        if record is not None:
+            return ProfileContent.model_validate(record.content)
+    return await default_profile()

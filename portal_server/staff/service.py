@@ -41,9 +41,7 @@ class IssuedToken:
     staff: StaffUser
 
 
-async def create_staff(
-    username: str, password: str, role: str, *, actor: Actor, now: datetime
-) -> StaffUser:
+async def create_staff(username: str, password: str, role: str, *, actor: Actor, now: datetime) -> StaffUser:
     """Create a staff user with a hashed password; audit it."""
     username = username.strip()
     if (
@@ -151,12 +149,7 @@ async def sign_in(
 async def actor_for_token(token: str, *, address: str, now: datetime) -> Actor | None:
     """Return the actor a live token belongs to, or None."""
     row = await StaffToken.get_or_none(token_hash=token_digest(token)).select_related("staff")
-    if (
-        row is None
-        or row.revoked_at is not None
-        or row.expires_at <= now
-        or not row.staff.is_active
-    ):
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.staff.is_active:
         return None
     return Actor(
         kind="staff",

@@ -57,19 +57,14 @@ def test_errors_name_the_field_and_the_reason() -> None:
 
 def test_at_most_five_helpful_links() -> None:
     links = [{"text": f"Link {n}", "url": f"https://example.com/{n}"} for n in range(6)]
-    assert (
-        _errors({"name": "P", "helpful_links": links})["helpful_links"]
-        == "must be at most 5 entries"
-    )
+    assert _errors({"name": "P", "helpful_links": links})["helpful_links"] == "must be at most 5 entries"
     assert len(parse(ProfileContent, {"name": "P", "helpful_links": links[:5]}).helpful_links) == 5
 
 
 def test_menu_rules() -> None:
     assert (
         "appears more than once"
-        in _errors(
-            {"name": "P", "menu": [{"key": "usage", "label": "U", "icon": "fa6s.house"}] * 2}
-        )["menu"]
+        in _errors({"name": "P", "menu": [{"key": "usage", "label": "U", "icon": "fa6s.house"}] * 2})["menu"]
     )
     assert _errors({"name": "P", "menu": []})["menu"] == "must have at least 1 entry"
     fields = _errors(
@@ -79,9 +74,7 @@ def test_menu_rules() -> None:
         }
     )
     assert "settings item" in fields["menu.0"]
-    fields = _errors(
-        {"name": "P", "menu": [{"key": "nowhere", "label": "X", "icon": "fa6s.house"}]}
-    )
+    fields = _errors({"name": "P", "menu": [{"key": "nowhere", "label": "X", "icon": "fa6s.house"}]})
     assert "menu.0.key" in fields
 
 
@@ -90,9 +83,7 @@ def test_icon_codes_are_normalised_and_checked() -> None:
     assert item.icon == "fa6s.dollar-sign"
     assert MenuItem(key="billing", label="Bills", icon="fas fa-house").icon == "fa6s.house"
     assert MenuItem(key="billing", label="Bills", icon="fa-regular fa-bell").icon == "fa6.bell"
-    fields = _errors(
-        {"name": "P", "menu": [{"key": "usage", "label": "Usage", "icon": "fa-not-an-icon"}]}
-    )
+    fields = _errors({"name": "P", "menu": [{"key": "usage", "label": "Usage", "icon": "fa-not-an-icon"}]})
     assert fields["menu.0.icon"] == "'fa-not-an-icon' is not an icon the portal can draw"
 
 
@@ -118,9 +109,7 @@ def test_chat_needs_a_widget_for_teamsupport() -> None:
         }
     )
     assert fields["chat.public_widget_id"] == "is required when public pages use another widget"
-    ok = parse(
-        ProfileContent, {"name": "P", "chat": {"provider": "teamsupport", "widget_id": "abc-123"}}
-    )
+    ok = parse(ProfileContent, {"name": "P", "chat": {"provider": "teamsupport", "widget_id": "abc-123"}})
     assert ok.chat.widget_id == "abc-123"
 
 

@@ -83,12 +83,8 @@ async def _story(client: httpx.AsyncClient, headers: dict[str, str], clock: Fake
     event("profile.create", first_id, "Audit One", None, _content(first))
 
     clock.advance(minutes=1)
-    await _call(
-        client, "PATCH", f"{PROFILES}/{first_id}", json={"description": "second"}, headers=headers
-    )
-    event(
-        "profile.update", first_id, "Audit One", {"description": "first"}, {"description": "second"}
-    )
+    await _call(client, "PATCH", f"{PROFILES}/{first_id}", json={"description": "second"}, headers=headers)
+    event("profile.update", first_id, "Audit One", {"description": "first"}, {"description": "second"})
 
     clock.advance(minutes=1)
     copy = await _call(
@@ -103,15 +99,11 @@ async def _story(client: httpx.AsyncClient, headers: dict[str, str], clock: Fake
     event("profile.duplicate", copy_id, "Audit Two", None, _content(copy))
 
     clock.advance(minutes=1)
-    await _call(
-        client, "POST", f"{PROFILES}/{first_id}/markets", json={"market": "EAST"}, headers=headers
-    )
+    await _call(client, "POST", f"{PROFILES}/{first_id}/markets", json={"market": "EAST"}, headers=headers)
     event("profile.market_add", first_id, "Audit One", None, {"market": "EAST"})
 
     clock.advance(minutes=1)
-    before_logo = await _call(
-        client, "DELETE", f"{PROFILES}/{first_id}/markets/EAST", headers=headers
-    )
+    before_logo = await _call(client, "DELETE", f"{PROFILES}/{first_id}/markets/EAST", headers=headers)
     event("profile.market_remove", first_id, "Audit One", {"market": "EAST"}, None)
 
     clock.advance(minutes=1)
@@ -144,9 +136,7 @@ def _at(item: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(item["at"].replace("Z", "+00:00"))
 
 
-async def test_profile_changes_are_recorded_as_the_service_writes_them(
-    client, admin, clock
-) -> None:
+async def test_profile_changes_are_recorded_as_the_service_writes_them(client, admin, clock) -> None:
     story = await _story(client, admin.headers, clock)
     body = await _page(client, admin.headers, object="profile", actor=ADMIN_ACTOR)
     assert body["total"] == len(story.expected)
@@ -271,10 +261,7 @@ async def test_pagination(client, admin, clock) -> None:
     assert everything["page"] == 1
     assert everything["page_size"] == 50
 
-    pages = [
-        await _page(client, admin.headers, action="profile.", page=n, page_size=3)
-        for n in (1, 2, 3)
-    ]
+    pages = [await _page(client, admin.headers, action="profile.", page=n, page_size=3) for n in (1, 2, 3)]
     assert [len(p["items"]) for p in pages] == [3, 3, 2]
     assert all(p["total"] == 8 and p["page_size"] == 3 for p in pages)
     assert [p["page"] for p in pages] == [1, 2, 3]

@@ -242,9 +242,7 @@ def test_images_at_the_limits_are_accepted(slot: LogoSlot, size: tuple[int, int]
         ),
     ],
 )
-def test_images_outside_the_slot_are_refused(
-    slot: LogoSlot, size: tuple[int, int], message: str
-) -> None:
+def test_images_outside_the_slot_are_refused(slot: LogoSlot, size: tuple[int, int], message: str) -> None:
     error = _rejected(slot, _png(size))
     assert error.status == 422
     assert error.message == message
@@ -255,9 +253,7 @@ def test_more_than_two_megabytes_is_413() -> None:
     data = random.Random(1).randbytes(MAX_LOGO_BYTES + 1)
     error = _rejected(LogoSlot.LOGIN, data)
     assert error.status == 413
-    assert error.message == (
-        "The file is 2,097,153 bytes; a logo may be at most 2 MB (2,097,152 bytes)."
-    )
+    assert error.message == ("The file is 2,097,153 bytes; a logo may be at most 2 MB (2,097,152 bytes).")
 
 
 def test_large_file_size_is_given_in_megabytes() -> None:
@@ -436,8 +432,7 @@ def test_svg_with_active_or_external_content_is_refused(body: str, reason: str) 
 @pytest.mark.parametrize(
     "prolog",
     [
-        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
-        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
+        '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
         '<!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">]>',
         '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
     ],

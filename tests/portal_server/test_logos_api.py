@@ -35,9 +35,7 @@ async def test_upload_sets_the_slot_and_serves_the_image(client, admin) -> None:
     assert served.status_code == 200 and served.headers["content-type"] == "image/png"
     assert "immutable" in served.headers["cache-control"]
     assert Image.open(io.BytesIO(served.content)).size == (200, 50)
-    events = (
-        await client.get("/api/v1/admin/audit?action=profile.logo", headers=admin.headers)
-    ).json()
+    events = (await client.get("/api/v1/admin/audit?action=profile.logo", headers=admin.headers)).json()
     assert events["items"][0]["after"]["logos.login.sha256"] == logo["sha256"]
 
 
@@ -97,9 +95,7 @@ async def test_unknown_slot_is_404(client, admin) -> None:
 async def test_reset_to_default_and_logo_refs_in_documents(client, admin) -> None:
     profile = await _profile(client, admin)
     uploaded = (
-        await client.put(
-            f"{BASE}/{profile['id']}/logos/favicon", content=_png(64, 64), headers=admin.headers
-        )
+        await client.put(f"{BASE}/{profile['id']}/logos/favicon", content=_png(64, 64), headers=admin.headers)
     ).json()
     ref = uploaded["logos"]["favicon"]
     # A document may point a slot at a stored image; size facts come from the store, not the client.
@@ -116,18 +112,14 @@ async def test_reset_to_default_and_logo_refs_in_documents(client, admin) -> Non
     )
     assert fits.status_code == 200
     wide = (
-        await client.put(
-            f"{BASE}/{other['id']}/logos/login", content=_png(200, 50), headers=admin.headers
-        )
+        await client.put(f"{BASE}/{other['id']}/logos/login", content=_png(200, 50), headers=admin.headers)
     ).json()
     misfit = await client.patch(
         f"{BASE}/{other['id']}",
         json={"logos": {"favicon": wide["logos"]["login"]}},
         headers=admin.headers,
     )
-    assert (
-        misfit.status_code == 422 and "square" in misfit.json()["error"]["fields"]["logos.favicon"]
-    )
+    assert misfit.status_code == 422 and "square" in misfit.json()["error"]["fields"]["logos.favicon"]
     unknown = {**ref, "sha256": "0" * 64}
     refused = await client.patch(
         f"{BASE}/{other['id']}", json={"logos": {"login": unknown}}, headers=admin.headers
@@ -146,9 +138,7 @@ async def test_svg_is_served_with_a_sandbox(client, admin) -> None:
         b'<svg xmlns="http://www.w3.org/2000/svg" width="200" height="50">'
         b'<rect width="200" height="50"/></svg>'
     )
-    response = await client.put(
-        f"{BASE}/{profile['id']}/logos/login", content=svg, headers=admin.headers
-    )
+    response = await client.put(f"{BASE}/{profile['id']}/logos/login", content=svg, headers=admin.headers)
     assert response.status_code == 200, response.text
     sha = response.json()["logos"]["login"]["sha256"]
     served = await client.get(f"/media/logos/{sha}")

@@ -22,6 +22,7 @@ SECRETS = (
     "session-cookie-value",
 )
 
+
 def _record(
     message: str = "signed in",
     args: Any = (),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -13,6 +14,7 @@ from PIL import Image
 from sanic import Sanic
 
 from common.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, Role
+from portal_server.accounts.models import Account
 
 ADMIN_PREFIX = "api/v1/admin"
 PUBLIC = "public"  # no requires() at all
@@ -42,6 +44,7 @@ EXPECTED: dict[tuple[str, str], Permission | str | None] = {
     ("GET", "/api/v1/admin/profiles/<profile_id>/versions/<number>"): VIEW,
     ("POST", "/api/v1/admin/profiles/<profile_id>/versions/<number>/restore"): MANAGE,
     ("GET", "/api/v1/admin/audit"): Permission.VIEW_AUDIT,
+    ("POST", "/api/v1/admin/portal-users"): Permission.MANAGE_PORTAL_USER,
 }
 
 # Requests that end a session or remove the profile go last, so the others see live ids.
@@ -101,6 +104,17 @@ class Target:
     profile_id: int
     market: str
     profile: dict[str, Any]
+    accounts: list[str] = field(default_factory=lambda: ["900001", "900002"])
+    invited: int = 0
+
+    def next_account(self) -> str:
+        """Return an account without a portal login yet."""
+        return self.accounts.pop(0) if self.accounts else "900001"
+
+    def next_email(self) -> str:
+        """Return a fresh mailbox name."""
+        self.invited += 1
+        return f"matrix{self.invited}"
 
 
 async def _target(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> Target:
@@ -115,6 +129,15 @@ async def _target(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> T
         headers=admin_headers,
     )
     assert with_market.status_code == 200, with_market.text
+    for number in ("900001", "900002"):
+        await Account.create(
+            number=number,
+            holder_name="Matrix Holder",
+            last_name="Holder",
+            postal_code="10001",
+            market="MATRIX-EAST",
+            created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        )
     return Target(profile_id, "MATRIX-EAST", with_market.json())
 
 
@@ -141,6 +164,12 @@ def _request(method: str, path: str, target: Target) -> dict[str, Any]:
         kwargs["json"] = {"name": "Matrix copy"}
     elif (method, path) == ("POST", "/api/v1/admin/profiles/<profile_id>/markets"):
         kwargs["json"] = {"market": "MATRIX-WEST"}
+    elif (method, path) == ("POST", "/api/v1/admin/portal-users"):
+        # Each caller invites a different account, so the administrator's call can succeed.
+        kwargs["json"] = {
+            "account_number": target.next_account(),
+            "email": f"{target.next_email()}@example.com",
+        }
     elif method == "PUT" and path.endswith("/logos/<slot>"):
         kwargs["content"] = _png(120, 40)
         kwargs["headers"] = {"Content-Type": "image/png"}
@@ -154,8 +183,7 @@ def _send_kwargs(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, A
 def test_expected_table_matches_the_router(app: Sanic) -> None:
     found = admin_routes(app, generated=False)
     assert set(found) == set(EXPECTED), (
-        f"new routes: {sorted(set(found) - set(EXPECTED))}; "
-        f"gone routes: {sorted(set(EXPECTED) - set(found))}"
+        f"new routes: {sorted(set(found) - set(EXPECTED))}; gone routes: {sorted(set(EXPECTED) - set(found))}"
     )
     wrong = {key: found[key] for key in found if found[key] != EXPECTED[key]}
     assert not wrong, f"routes whose permission differs from the table: {wrong}"
@@ -174,9 +202,7 @@ def test_generated_head_and_options_routes_follow_the_table(app: Sanic) -> None:
     options = {path for (method, path), needed in found.items() if method == "OPTIONS"}
     assert options == {path for _, path in EXPECTED}
     assert all(found[("OPTIONS", path)] == AUTO_OPTIONS for path in options)
-    assert set(found) == set(EXPECTED) | {("HEAD", p) for p in heads} | {
-        ("OPTIONS", p) for p in options
-    }
+    assert set(found) == set(EXPECTED) | {("HEAD", p) for p in heads} | {("OPTIONS", p) for p in options}
 
 
 @pytest.mark.parametrize("caller", ["anonymous", "bogus token"])
@@ -214,9 +240,7 @@ async def test_signed_in_staff_get_what_their_role_grants(
     routes = admin_routes(app)
     for method, path in _ordered(routes):
         needed = routes[(method, path)]
-        response = await client.request(
-            **_send_kwargs(_request(method, path, target), session.headers)
-        )
+        response = await client.request(**_send_kwargs(_request(method, path, target), session.headers))
         where = f"{role} {method} {path}: {response.status_code} {response.text}"
         if isinstance(needed, Permission) and needed not in granted:
             assert response.status_code == 403, where

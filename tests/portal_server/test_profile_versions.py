@@ -16,9 +16,7 @@ async def test_every_save_keeps_a_version(client, admin) -> None:
     pid = profile["id"]
     await client.patch(f"{BASE}/{pid}", json={"settings": {"theme": "gray"}}, headers=admin.headers)
     await client.post(f"{BASE}/{pid}/markets", json={"market": "SOUTH"}, headers=admin.headers)
-    await client.patch(
-        f"{BASE}/{pid}", json={"description": "Southern homes"}, headers=admin.headers
-    )
+    await client.patch(f"{BASE}/{pid}", json={"description": "Southern homes"}, headers=admin.headers)
     versions = (await client.get(f"{BASE}/{pid}/versions", headers=admin.headers)).json()
     assert versions["current"] == 4
     assert [(v["number"], v["action"]) for v in versions["items"]] == [
@@ -78,9 +76,7 @@ async def test_restore_brings_back_content_as_a_new_version(client, admin) -> No
     versions = (await client.get(f"{BASE}/{pid}/versions", headers=admin.headers)).json()
     assert versions["items"][0]["action"] == "restore"
     assert versions["items"][0]["note"] == "restored version 1"
-    events = (
-        await client.get("/api/v1/admin/audit?action=profile.restore", headers=admin.headers)
-    ).json()
+    events = (await client.get("/api/v1/admin/audit?action=profile.restore", headers=admin.headers)).json()
     assert events["items"][0]["after"]["name"] == "Restore me"
 
 
@@ -88,16 +84,12 @@ async def test_restore_refuses_a_name_taken_since(client, admin) -> None:
     profile = await _create(client, admin, name="Original")
     await client.patch(f"{BASE}/{profile['id']}", json={"name": "Moved"}, headers=admin.headers)
     await _create(client, admin, name="Original")
-    response = await client.post(
-        f"{BASE}/{profile['id']}/versions/1/restore", headers=admin.headers
-    )
+    response = await client.post(f"{BASE}/{profile['id']}/versions/1/restore", headers=admin.headers)
     assert response.status_code == 409
     assert response.json()["error"]["fields"] == {"name": "is already used by another profile"}
 
 
-async def test_two_reps_editing_one_profile_do_not_overwrite_each_other(
-    client, admin, login_as
-) -> None:
+async def test_two_reps_editing_one_profile_do_not_overwrite_each_other(client, admin, login_as) -> None:
     profile = await _create(client, admin, name="Shared")
     pid = profile["id"]
     other = await login_as("admin")
@@ -136,12 +128,8 @@ async def test_if_match_header_guards_every_kind_of_write(client, admin) -> None
         assert response.status_code == 409, (method, path, response.text)
         assert response.json()["error"]["current_version"] == 2
     fresh = {**admin.headers, "If-Match": '"2"'}
-    assert (
-        await client.patch(f"{BASE}/{pid}", json={"description": "ok"}, headers=fresh)
-    ).status_code == 200
-    garbled = await client.patch(
-        f"{BASE}/{pid}", json={}, headers={**admin.headers, "If-Match": "soon"}
-    )
+    assert (await client.patch(f"{BASE}/{pid}", json={"description": "ok"}, headers=fresh)).status_code == 200
+    garbled = await client.patch(f"{BASE}/{pid}", json={}, headers={**admin.headers, "If-Match": "soon"})
     assert garbled.status_code == 422 and "If-Match" in garbled.json()["error"]["fields"]
     mismatch = await client.patch(
         f"{BASE}/{pid}", json={"version": 2}, headers={**admin.headers, "If-Match": '"3"'}
@@ -153,8 +141,6 @@ async def test_writes_without_a_version_are_last_write_wins(client, admin) -> No
     profile = await _create(client, admin, name="Loose")
     pid = profile["id"]
     for text in ("a", "b"):
-        response = await client.patch(
-            f"{BASE}/{pid}", json={"description": text}, headers=admin.headers
-        )
+        response = await client.patch(f"{BASE}/{pid}", json={"description": text}, headers=admin.headers)
         assert response.status_code == 200
     assert (await client.get(f"{BASE}/{pid}", headers=admin.headers)).json()["version"] == 3

@@ -40,9 +40,7 @@ async def test_create_from_out_of_box_defaults(client, admin) -> None:
     second = await _create(client, admin)
     assert first["name"] == "New profile" and second["name"] == "New profile 2"
     assert first["is_default"] is False and first["markets"] == []
-    named = await _create(
-        client, admin, name="Retail", description="Home users", settings={"theme": "gray"}
-    )
+    named = await _create(client, admin, name="Retail", description="Home users", settings={"theme": "gray"})
     assert named["settings"]["theme"] == "gray"
     assert named["settings"]["browser_title"] == "Customer Portal"
     events = await _audit(client, admin, object=f"profile:{named['id']}")
@@ -62,8 +60,7 @@ async def test_list_search_and_sort(client, admin) -> None:
     names = [i["name"] for i in (await client.get(BASE, headers=admin.headers)).json()["items"]]
     assert names == ["Business West", "Default", "Retail East"]
     names = [
-        i["name"]
-        for i in (await client.get(f"{BASE}?sort=-name", headers=admin.headers)).json()["items"]
+        i["name"] for i in (await client.get(f"{BASE}?sort=-name", headers=admin.headers)).json()["items"]
     ]
     assert names == ["Retail East", "Default", "Business West"]
     found = (await client.get(f"{BASE}?q=FIRMS", headers=admin.headers)).json()
@@ -102,13 +99,9 @@ async def test_put_replaces_and_patch_merges(client, admin) -> None:
 
 async def test_rename_and_name_clash(client, admin) -> None:
     profile = await _create(client, admin, name="Old name")
-    renamed = await client.patch(
-        f"{BASE}/{profile['id']}", json={"name": "New name"}, headers=admin.headers
-    )
+    renamed = await client.patch(f"{BASE}/{profile['id']}", json={"name": "New name"}, headers=admin.headers)
     assert renamed.json()["name"] == "New name"
-    clash = await client.patch(
-        f"{BASE}/{profile['id']}", json={"name": "default"}, headers=admin.headers
-    )
+    clash = await client.patch(f"{BASE}/{profile['id']}", json={"name": "default"}, headers=admin.headers)
     assert clash.status_code == 409
     assert clash.json()["error"]["fields"] == {"name": "is already used by another profile"}
     clash = await client.post(BASE, json={"name": "NEW NAME"}, headers=admin.headers)
@@ -117,9 +110,7 @@ async def test_rename_and_name_clash(client, admin) -> None:
 
 async def test_default_profile_can_be_edited_and_renamed_but_never_removed(client, admin) -> None:
     default = await _default(client, admin)
-    renamed = await client.patch(
-        f"{BASE}/{default['id']}", json={"name": "Everyone"}, headers=admin.headers
-    )
+    renamed = await client.patch(f"{BASE}/{default['id']}", json={"name": "Everyone"}, headers=admin.headers)
     assert renamed.status_code == 200 and renamed.json()["is_default"] is True
     refused = await client.delete(f"{BASE}/{default['id']}", headers=admin.headers)
     assert refused.status_code == 409
@@ -129,18 +120,12 @@ async def test_default_profile_can_be_edited_and_renamed_but_never_removed(clien
 
 async def test_remove_a_profile(client, admin) -> None:
     profile = await _create(client, admin, name="Short lived")
-    await client.post(
-        f"{BASE}/{profile['id']}/markets", json={"market": "EAST"}, headers=admin.headers
-    )
-    assert (
-        await client.delete(f"{BASE}/{profile['id']}", headers=admin.headers)
-    ).status_code == 204
+    await client.post(f"{BASE}/{profile['id']}/markets", json={"market": "EAST"}, headers=admin.headers)
+    assert (await client.delete(f"{BASE}/{profile['id']}", headers=admin.headers)).status_code == 204
     assert (await client.get(f"{BASE}/{profile['id']}", headers=admin.headers)).status_code == 404
     # Its market is free again.
     other = await _create(client, admin, name="Taker")
-    taken = await client.post(
-        f"{BASE}/{other['id']}/markets", json={"market": "EAST"}, headers=admin.headers
-    )
+    taken = await client.post(f"{BASE}/{other['id']}/markets", json={"market": "EAST"}, headers=admin.headers)
     assert taken.status_code == 200
     events = await _audit(client, admin, action="profile.delete")
     assert events[0]["before"]["markets"] == ["EAST"]
@@ -154,9 +139,7 @@ async def test_duplicate_copies_everything_but_markets(client, admin) -> None:
         settings={"theme": "gray", "currency_symbol": "£"},
         helpful_links=[{"text": "Status", "url": "https://status.example.com"}],
     )
-    await client.post(
-        f"{BASE}/{source['id']}/markets", json={"market": "NORTH"}, headers=admin.headers
-    )
+    await client.post(f"{BASE}/{source['id']}/markets", json={"market": "NORTH"}, headers=admin.headers)
     response = await client.post(
         f"{BASE}/{source['id']}/duplicate", json={"name": "Copy"}, headers=admin.headers
     )
@@ -174,9 +157,7 @@ async def test_duplicate_copies_everything_but_markets(client, admin) -> None:
     ):
         assert copy[key] == source[key], key
     missing = await client.post(f"{BASE}/{source['id']}/duplicate", json={}, headers=admin.headers)
-    assert missing.status_code == 422 and missing.json()["error"]["fields"] == {
-        "name": "is required"
-    }
+    assert missing.status_code == 422 and missing.json()["error"]["fields"] == {"name": "is required"}
     clash = await client.post(
         f"{BASE}/{source['id']}/duplicate", json={"name": "source"}, headers=admin.headers
     )
@@ -232,14 +213,12 @@ async def test_invalid_update_names_fields_and_saves_nothing(client, admin) -> N
     error = response.json()["error"]
     assert error["fields"]["settings.top_bar_color"] == "must be a colour such as #0a3d73"
     assert error["fields"]["menu.0.label"] == "is required"
-    assert error["message"].startswith("settings.top_bar_color") or error["message"].startswith(
-        "menu"
-    )
+    assert error["message"].startswith("settings.top_bar_color") or error["message"].startswith("menu")
     after = (await client.get(f"{BASE}/{profile['id']}", headers=admin.headers)).json()
     assert after == profile
-    assert [
-        e["action"] for e in await _audit(client, admin, object=f"profile:{profile['id']}")
-    ] == ["profile.create"]
+    assert [e["action"] for e in await _audit(client, admin, object=f"profile:{profile['id']}")] == [
+        "profile.create"
+    ]
 
 
 @pytest.mark.parametrize("body", [[1, 2], "text", 3, None])

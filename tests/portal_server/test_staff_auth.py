@@ -8,9 +8,7 @@ TOKEN = "/api/v1/admin/auth/token"
 
 
 async def test_sign_in_returns_a_bearer_token_with_permissions(client) -> None:
-    response = await client.post(
-        TOKEN, json={"username": "admin", "password": STAFF_PASSWORDS["admin"]}
-    )
+    response = await client.post(TOKEN, json={"username": "admin", "password": STAFF_PASSWORDS["admin"]})
     assert response.status_code == 200
     body = response.json()
     assert body["token_type"] == "bearer"
@@ -34,9 +32,7 @@ async def test_missing_fields_are_named(client) -> None:
 
 
 async def test_malformed_json_is_a_400(client) -> None:
-    response = await client.post(
-        TOKEN, content=b"{not json", headers={"content-type": "application/json"}
-    )
+    response = await client.post(TOKEN, content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"body": "is not valid JSON"}
 
@@ -77,9 +73,7 @@ async def test_repeated_failures_lock_the_account_with_growing_waits(client, clo
 
 async def test_every_sign_in_attempt_is_audited(client, admin) -> None:
     await client.post(TOKEN, json={"username": "admin", "password": "wrong-password"})
-    events = (
-        await client.get("/api/v1/admin/audit?action=staff.sign_in", headers=admin.headers)
-    ).json()
+    events = (await client.get("/api/v1/admin/audit?action=staff.sign_in", headers=admin.headers)).json()
     actions = [event["action"] for event in events["items"]]
     assert actions.count("staff.sign_in_failed") == 1
     assert actions.count("staff.sign_in") == 1

@@ -1,0 +1,175 @@
+"""The one page renderer: portal pages from resources/templates, for the server and the console.
+
+Templates receive every URL and every piece of data through the context built here, never from
+request globals, so the console's offline preview renders the very pages subscribers get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from common.icons import ICON_SETS, catalogue
+from common.profile import HOME_WIDGET_LABELS, MENU_PAGES, LogoSlot, ProfileContent
+from common.resources import RESOURCES_DIR
+from common.theme import contrast_warnings, css_variables
+
+TEMPLATES_DIR = RESOURCES_DIR / "templates"
+
+# The CSS class per icon set; each maps to one @font-face of the very font qtawesome draws with.
+_ICON_FONT_CLASS = {prefix: f"fa-{style}" for prefix, (_file, style) in ICON_SETS.items()}
+
+
+@dataclass(frozen=True)
+class PortalLinks:
+    """Every URL a portal page may link to, resolved by the caller (server or preview)."""
+
+    static: str
+    home: str
+    login: str
+    logout: str
+    register: str
+    forgot_password: str
+    logos: Mapping[str, str]
+    pages: Mapping[str, str] = field(default_factory=dict)
+
+    def asset(self, path: str) -> str:
+        """Return the URL of a static file."""
+        return f"{self.static.rstrip('/')}/{path.lstrip('/')}"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One menu item as the page draws it."""
+
+    key: str
+    label: str
+    icon: str
+    href: str
+    children: tuple[tuple[str, str], ...]
+    active: bool
+
+
+def icon(code: str, label: str | None = None) -> Markup:
+    """Return the HTML for an icon code (``fa6s.house``) drawn with the icon web font."""
+    codepoint = catalogue().get(code)
+    if codepoint is None:
+        return Markup("")
+    prefix = code.split(".", 1)[0]
+    css_class = _ICON_FONT_CLASS[prefix]
+    glyph = chr(int(codepoint, 16))
+    if label:
+        return Markup('<span class="icon {0}" role="img" aria-label="{1}">{2}</span>').format(
+            css_class, label, glyph
+        )
+    return Markup('<span class="icon {0}" aria-hidden="true">{1}</span>').format(css_class, glyph)
+
+
+def money(value: Any, symbol: str) -> str:
+    """Format an amount with the profile's currency symbol: -12.5 -> -$12.50."""
+    amount = float(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}{symbol}{abs(amount):,.2f}"
+
+
+@cache
+def environment() -> Environment:
+    """Return the shared Jinja environment over resources/templates (autoescape on)."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(("html", "xml", "eml"), default_for_string=True, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["icon"] = icon
+    env.filters["money"] = money
+    return env
+
+
+def menu_entries(profile: ProfileContent, links: PortalLinks, current: str | None) -> list[MenuEntry]:
+    """Return the profile's menu in order, leaving out pages that do not exist yet."""
+    entries = []
+    for item in profile.menu:
+        href = links.pages.get(item.key)
+        if href is None:
+            continue
+        children = tuple(
+            (label, links.pages[child])
+            for child, label in MENU_PAGES[item.key].children
+            if child in links.pages
+        )
+        entries.append(
+            MenuEntry(
+                key=item.key,
+                label=item.label,
+                icon=item.icon,
+                href=href,
+                children=children,
+                active=item.key == current,
+            )
+        )
+    return entries
+
+
+def landing_page(profile: ProfileContent, links: PortalLinks) -> str | None:
+    """Return the key of the page subscribers land on: the first menu item that exists."""
+    for item in profile.menu:
+        if item.key in links.pages:
+            return item.key
+    return None
+
+
+def page_context(
+    profile: ProfileContent,
+    links: PortalLinks,
+    *,
+    license: str | None,
+    current: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """Return the context every portal template receives, plus the page's own values."""
+    settings = profile.settings
+    widgets = [key for key in HOME_WIDGET_LABELS if getattr(profile.home_widgets, key)]
+    return {
+        "profile": profile,
+        "settings": settings,
+        "links": links,
+        "css_variables": css_variables(settings.theme, settings.top_bar_color),
+        "contrast_warnings": contrast_warnings(settings.theme, settings.top_bar_color),
+        "title": settings.browser_title,
+        "currency": settings.currency_symbol,
+        "menu": menu_entries(profile, links, current),
+        "widgets": widgets,
+        "support": profile.support,
+        "helpful_links": profile.helpful_links,
+        "preview": license is None,
+        "license": license or "preview",
+        "current": current,
+        "logo_slots": [slot.value for slot in LogoSlot],
+        **extra,
+    }
+
+
+def render_page(
+    name: str,
+    profile: ProfileContent,
+    links: PortalLinks,
+    *,
+    license: str | None,
+    current: str | None = None,
+    **extra: Any,
+) -> str:
+    """Render a portal template with the profile's branding and the page's context."""
+    context = page_context(profile, links, license=license, current=current, **extra)
+    return environment().get_template(name).render(context)
+
+
+def render_text(name: str, **context: Any) -> str:
+    """Render a non-page template (an email body, say) with the same environment."""
+    return environment().get_template(name).render(context)

@@ -1,0 +1,1 @@
+"""Billing accounts: the data the portal shows, imported from a billing system's export."""

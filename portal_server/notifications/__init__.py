@@ -1,0 +1,1 @@
+"""Email to subscribers: transports (outbox folder or SMTP) and branded messages."""

@@ -1,0 +1,1 @@
+"""The subscriber portal's pages: rendering, branding per profile, CSRF and sessions."""

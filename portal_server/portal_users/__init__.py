@@ -1,0 +1,1 @@
+"""Portal users: subscribers' logins, linked to billing accounts."""

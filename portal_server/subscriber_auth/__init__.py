@@ -1,0 +1,1 @@
+"""Subscribers' sign-in, sessions, registration and password flows."""
