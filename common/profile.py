@@ -23,6 +23,7 @@ from pydantic import (
 
 from common.icons import normalize_icon_code
 from common.theme import ThemeName, is_hex_colour
+from common.validation import reject_control_characters
 
 MAX_HELPFUL_LINKS = 5
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -84,9 +85,14 @@ IconCode = Annotated[str, StringConstraints(max_length=80), AfterValidator(_icon
 
 
 class Strict(BaseModel):
-    """Base for profile parts: unknown fields are refused, text is trimmed."""
+    """Base for profile parts: unknown fields are refused, text is trimmed and printable."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_assignment=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        return reject_control_characters(value)
 
 
 # --- settings -----------------------------------------------------------------------------

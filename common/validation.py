@@ -104,3 +104,13 @@ def parse(model: type[ModelT], data: Any) -> ModelT:
         return model.model_validate(data)
     except ValidationError as exc:
         raise FieldErrors(errors_from_pydantic(exc)) from None
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def reject_control_characters(value: Any) -> Any:
+    """Refuse text holding control characters (NUL and friends); other values pass through."""
+    if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+        raise ValueError("must not contain control characters")
+    return value

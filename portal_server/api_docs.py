@@ -29,7 +29,7 @@ def responses(
     success = (
         openapi.definitions.Response(json_content(model), status=status)
         if model is not None
-        else openapi.definitions.Response("No content", status=status)
+        else openapi.definitions.Response(status=status, description="No content")
     )
     return [
         success,

@@ -22,10 +22,18 @@ def json_body(request: Request) -> Any:
     limit = request.app.ctx.config.max_json_bytes
     body = request.body or b""
     if len(body) > limit:
-        raise ApiError(413, "payload_too_large", f"The request body is larger than {limit // 1024} KB.")
+        reason = f"must be at most {limit // 1024} KB"
+        raise ApiError(
+            413, "payload_too_large", f"The request body is larger than {limit // 1024} KB.", {"body": reason}
+        )
     content_type = (request.content_type or "").split(";", 1)[0].strip().lower()
     if body and content_type not in ("application/json", "") and not content_type.endswith("+json"):
-        raise ApiError(415, "unsupported_media_type", "Send the request body as application/json.")
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "Send the request body as application/json.",
+            {"body": "must be sent as application/json"},
+        )
     if not body:
         raise ApiError(400, "invalid_json", "The request needs a JSON body.", {"body": "is required"})
     try:

@@ -28,11 +28,6 @@ STAFF_ROLES = {"admin": "administrator", "rep": "care-rep"}
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register markers."""
-    config.addinivalue_line(
-        "markers", "sqlite_only: runs once, in the SQLite run (make test deselects it for PostgreSQL)"
-    )
 
 
 async def _seed(url: str) -> None:

@@ -8,12 +8,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from common.profile import Name, ProfileContent, validate_market
+from common.validation import reject_control_characters
 
 
 class Payload(BaseModel):
-    """Base for request payloads: unknown fields are refused."""
+    """Base for request payloads: unknown fields are refused, text must be printable."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _printable(cls, value: Any) -> Any:
+        return reject_control_characters(value)
 
 
 class TokenRequest(Payload):

@@ -24,7 +24,7 @@ from common.profile import (
 )
 from common.profile_diff import diff, merge_patch
 from common.schemas import FieldChange, ProfileSummary, VersionDetail, VersionSummary
-from common.validation import FieldErrors, parse
+from common.validation import CONTROL_CHARACTERS, FieldErrors, parse
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
 from portal_server.errors import ApiError, not_found
@@ -71,7 +71,12 @@ def _as_profile(record: ProfileRecord, markets: list[str]) -> Profile:
     )
 
 
+MAX_ID = 2**31 - 1  # the widest id every supported database stores
+
+
 async def _record(profile_id: int, connection: BaseDBAsyncClient | None = None) -> ProfileRecord:
+    if not 1 <= profile_id <= MAX_ID:
+        raise not_found("The profile")
     record = await ProfileRecord.filter(id=profile_id).using_db(connection).first()
     if record is None:
         raise not_found("The profile")
@@ -465,9 +470,13 @@ async def remove_market(
     record = await _record(profile_id)
     if expected is not None and expected != record.version:
         raise version_conflict(record.version)
-    row = await ProfileMarket.get_or_none(profile_id=record.id, market=market.strip())
+    try:
+        wanted = validate_market(market)
+    except ValueError:
+        raise not_found("That market on this profile") from None
+    row = await ProfileMarket.get_or_none(profile_id=record.id, market=wanted)
     if row is None:
-        raise not_found(f"Market {market.strip()} on this profile")
+        raise not_found(f"Market {wanted} on this profile")
     async with in_transaction() as connection:
         await ProfileMarket.filter(id=row.id).using_db(connection).delete()
         await _bump(
@@ -558,6 +567,8 @@ def _summary(row: ProfileVersion) -> VersionSummary:
 
 
 async def _version(profile_id: int, number: int) -> ProfileVersion:
+    if not 1 <= number <= MAX_ID:
+        raise not_found(f"Version {number} of this profile")
     row = await ProfileVersion.get_or_none(profile_id=profile_id, number=number)
     if row is None:
         raise not_found(f"Version {number} of this profile")
@@ -629,7 +640,7 @@ async def profile_for_market(market: str | None) -> ProfileContent:
 async def profile_named(name: str | None) -> ProfileContent:
     """Return the profile with this name (any case), else the default profile."""
     cleaned = (name or "").strip()
-    if cleaned and len(cleaned) <= 80:
+    if cleaned and len(cleaned) <= 80 and not CONTROL_CHARACTERS.search(cleaned):
         record = await ProfileRecord.get_or_none(name_key=cleaned.casefold())
         if record is not None:
             return ProfileContent.model_validate(record.content)

@@ -8,6 +8,7 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic_ext import openapi
 
 from common.profile import ProfileContent
+from common.validation import CONTROL_CHARACTERS
 from portal_server.http import client_address
 from portal_server.notifications import service as notifications
 from portal_server.portal import web
@@ -61,6 +62,17 @@ async def _form(request: Request) -> dict[str, str] | HTTPResponse:
             message="The form was larger than we accept. Go back and try again.",
         )
     values = {key: (items[0] if items else "") for key, items in (request.form or {}).items()}
+    if any(CONTROL_CHARACTERS.search(value) for value in values.values()):
+        profile, links = await _public_profile(request)
+        return web.render(
+            request,
+            "error.html",
+            profile,
+            links=links,
+            status=400,
+            heading="That did not work",
+            message="The form held characters we cannot accept. Go back, check what you typed and try again.",
+        )
     if not web.csrf_ok(request, values):
         profile, links = await _public_profile(request)
         return web.render(

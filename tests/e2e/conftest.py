@@ -32,11 +32,6 @@ from tests.e2e.support import (
 DEMO_SUBSCRIBERS = 8
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker of the browser tests."""
-    config.addinivalue_line("markers", "e2e: drives Chromium against a running portal-server")
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the browser tests after every other test.
