@@ -78,7 +78,7 @@ def cmd_create_staff(config: ServerConfig, args: argparse.Namespace) -> int:
 
 def cmd_demo_data(config: ServerConfig, args: argparse.Namespace) -> int:
     """Load the demo profiles and staff, then print the staff sign-ins."""
-    from portal_server.demo import load_demo_data, load_demo_subscribers
+    from portal_server.demo import SIGNED_UP, load_demo_data, load_demo_subscribers
 
     async def work() -> tuple[list, list]:
         now = config.clock.now()
@@ -92,6 +92,11 @@ def cmd_demo_data(config: ServerConfig, args: argparse.Namespace) -> int:
     print(f"Subscriber sign-ins for the portal ({args.subscribers} demo accounts in all):")
     for sub in subscribers:
         print(f"  {sub.email:<40} password: {sub.password}  (account {sub.account_number}, {sub.market})")
+    if args.subscribers > SIGNED_UP:
+        print(
+            f"Accounts {100001 + SIGNED_UP} to {100000 + args.subscribers} have no login yet: "
+            "register one at /register with its number and the last name or ZIP code on the account."
+        )
     return 0
 
 

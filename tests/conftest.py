@@ -28,8 +28,6 @@ STAFF_ROLES = {"admin": "administrator", "rep": "care-rep"}
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-
-
 async def _seed(url: str) -> None:
     """Migrate and add the staff users every test may sign in as."""
     from portal_server.staff.service import create_staff

@@ -11,6 +11,7 @@ from common.permissions import Permission
 from common.validation import FieldErrors, parse
 from portal_server.admin_auth import requires
 from portal_server.api_docs import json_content, responses
+from portal_server.errors import not_found
 from portal_server.http import json_body
 from portal_server.portal_users import service
 
@@ -54,3 +55,31 @@ async def invite(request: Request) -> HTTPResponse:
     except service.FormProblem as problem:
         raise FieldErrors(problem.fields) from None
     return json(PortalUserOut.model_validate(service.serialise(user)).model_dump(mode="json"), status=201)
+
+
+class EmailRequest(BaseModel):
+    """A portal login's new email address."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    email: str = Field(min_length=3, max_length=254)
+
+
+@bp.put("/<user_id:int>/email")
+@openapi.definition(
+    summary="Change a portal login's email address; both addresses are told",
+    tag="portal-users",
+    secured={"token": []},
+    body=json_content(EmailRequest),
+    response=responses(PortalUserOut, 200, errors=(401, 403, 404, 422)),
+)
+@requires(Permission.MANAGE_PORTAL_USER)
+async def change_email(request: Request, user_id: int) -> HTTPResponse:
+    """Edit the email address of a portal user."""
+    payload = parse(EmailRequest, json_body(request))
+    try:
+        user = await service.change_email_and_notify(request, user_id, payload.email)
+    except service.FormProblem as problem:
+        raise FieldErrors(problem.fields) from None
+    except LookupError:
+        raise not_found("The portal user") from None
+    return json(PortalUserOut.model_validate(service.serialise(user)).model_dump(mode="json"))

@@ -13,7 +13,7 @@ from portal_server.profiles.service import profile_for_market
 from portal_server.subscriber_auth import service as auth
 from portal_server.subscriber_auth.service import FormProblem
 
-__all__ = ["FormProblem", "invite_and_notify", "serialise"]
+__all__ = ["FormProblem", "change_email_and_notify", "invite_and_notify", "serialise"]
 
 
 async def invite_and_notify(request: Request, account_number: str, email: str) -> PortalUser:
@@ -38,6 +38,30 @@ async def invite_and_notify(request: Request, account_number: str, email: str) -
         link=f"{config.base_url}/invite/{token}",
         link_hours=hours,
     )
+    return user
+
+
+async def change_email_and_notify(request: Request, user_id: int, email: str) -> PortalUser:
+    """Change a login's email and tell both the old and the new address."""
+    now = request.app.ctx.clock.now()
+    user, old = await auth.change_email(user_id, email, actor=request.ctx.actor, now=now)
+    if old == user.email:
+        return user
+    profile = await profile_for_market(user.account.market)
+    config = request.app.ctx.config
+    change = f"Email address: {old} → {user.email}"
+    for address in (old, user.email):
+        await notifications.send_to(
+            profile,
+            "account_changed",
+            notifications.Recipient(address, user.display_name),
+            mailer=request.app.ctx.mailer,
+            base_url=config.base_url,
+            sender=config.mail_sender,
+            logo_url=f"{config.base_url}{logo_urls(profile)['login']}",
+            when=now.strftime("%-d %B %Y, %H:%M UTC"),
+            changes=[change],
+        )
     return user
 
 

@@ -521,3 +521,40 @@ async def invite(
     except IntegrityError:
         raise FormProblem({"email": "is already used by another portal login"}) from None
     return user, token
+
+
+async def change_email(user_id: int, email: str, *, actor: Actor, now: datetime) -> tuple[PortalUser, str]:
+    """Change a portal user's email address (by a rep); return the user and the old address."""
+    cleaned = email.strip().lower()
+    if problem := email_problem(cleaned):
+        raise FormProblem({"email": problem})
+    user = (
+        await PortalUser.get_or_none(id=user_id).select_related("account")
+        if 1 <= user_id <= 2**31 - 1
+        else None
+    )
+    if user is None:
+        raise LookupError("portal user")
+    old = user.email
+    if old == cleaned:
+        return user, old
+    if await PortalUser.filter(email=cleaned).exclude(id=user.id).exists():
+        raise FormProblem({"email": "is already used by another portal login"})
+    try:
+        async with in_transaction() as connection:
+            user.email = cleaned
+            await user.save(update_fields=["email"], using_db=connection)
+            await audit.record(
+                actor,
+                "portal_user.email_change",
+                "portal_user",
+                user.id,
+                at=now,
+                label=cleaned,
+                before={"email": old},
+                after={"email": cleaned},
+                connection=connection,
+            )
+    except IntegrityError:
+        raise FormProblem({"email": "is already used by another portal login"}) from None
+    return user, old

@@ -15,6 +15,7 @@ from sanic import Sanic
 
 from common.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, Role
 from portal_server.accounts.models import Account
+from portal_server.portal_users.models import PortalUser
 
 ADMIN_PREFIX = "api/v1/admin"
 PUBLIC = "public"  # no requires() at all
@@ -45,6 +46,7 @@ EXPECTED: dict[tuple[str, str], Permission | str | None] = {
     ("POST", "/api/v1/admin/profiles/<profile_id>/versions/<number>/restore"): MANAGE,
     ("GET", "/api/v1/admin/audit"): Permission.VIEW_AUDIT,
     ("POST", "/api/v1/admin/portal-users"): Permission.MANAGE_PORTAL_USER,
+    ("PUT", "/api/v1/admin/portal-users/<user_id>/email"): Permission.MANAGE_PORTAL_USER,
 }
 
 # Requests that end a session or remove the profile go last, so the others see live ids.
@@ -104,6 +106,7 @@ class Target:
     profile_id: int
     market: str
     profile: dict[str, Any]
+    user_id: int = 0
     accounts: list[str] = field(default_factory=lambda: ["900001", "900002"])
     invited: int = 0
 
@@ -138,7 +141,22 @@ async def _target(client: httpx.AsyncClient, admin_headers: dict[str, str]) -> T
             market="MATRIX-EAST",
             created_at=datetime(2026, 1, 1, tzinfo=UTC),
         )
-    return Target(profile_id, "MATRIX-EAST", with_market.json())
+    holder = await Account.create(
+        number="900009",
+        holder_name="Matrix Member",
+        last_name="Member",
+        postal_code="10001",
+        market="MATRIX-EAST",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    member = await PortalUser.create(
+        account=holder,
+        email="member@example.com",
+        display_name="Matrix Member",
+        status="active",
+        created_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    return Target(profile_id, "MATRIX-EAST", with_market.json(), user_id=member.id)
 
 
 def _request(method: str, path: str, target: Target) -> dict[str, Any]:
@@ -148,6 +166,7 @@ def _request(method: str, path: str, target: Target) -> dict[str, Any]:
         "number": "1",
         "slot": "login",
         "market": target.market,
+        "user_id": str(target.user_id),
     }
     url = _PARAM.sub(lambda m: values[m.group(1)], path)
     kwargs: dict[str, Any] = {"method": method, "url": url}
@@ -170,6 +189,8 @@ def _request(method: str, path: str, target: Target) -> dict[str, Any]:
             "account_number": target.next_account(),
             "email": f"{target.next_email()}@example.com",
         }
+    elif path.endswith("/email"):
+        kwargs["json"] = {"email": f"{target.next_email()}@example.com"}
     elif method == "PUT" and path.endswith("/logos/<slot>"):
         kwargs["content"] = _png(120, 40)
         kwargs["headers"] = {"Content-Type": "image/png"}

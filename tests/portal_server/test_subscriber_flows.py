@@ -296,3 +296,36 @@ async def test_every_sign_in_attempt_is_audited(client, admin, config, clock) ->
         "subscriber.sign_in",
         "subscriber.sign_in_failed",
     ]
+
+
+async def test_rep_changes_the_email_and_both_addresses_are_told(client, admin, config, clock) -> None:
+    await _register_and_verify(client, config, clock)
+    user = await PortalUser.get(email="dana@example.com")
+    changed = await client.put(
+        f"/api/v1/admin/portal-users/{user.id}/email",
+        json={"email": "Dana.New@example.com"},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["email"] == "dana.new@example.com"
+    mails = await wait_for_mail(config.data_dir, 3)
+    notices = mails[1:]
+    assert {m["To"].split("<")[-1].rstrip(">") for m in notices} == {
+        "dana@example.com",
+        "dana.new@example.com",
+    }
+    assert all("changed" in m["Subject"] for m in notices)
+    assert "dana@example.com → dana.new@example.com" in text_of(notices[0])
+    assert (await _sign_in(client, identifier="dana.new@example.com")).status_code == 303
+    taken = await client.put(
+        f"/api/v1/admin/portal-users/{user.id}/email", json={"email": "bad"}, headers=admin.headers
+    )
+    assert taken.status_code == 422 and "email" in taken.json()["error"]["fields"]
+    missing = await client.put(
+        "/api/v1/admin/portal-users/999/email", json={"email": "x@example.com"}, headers=admin.headers
+    )
+    assert missing.status_code == 404
+    events = (
+        await client.get("/api/v1/admin/audit?action=portal_user.email_change", headers=admin.headers)
+    ).json()
+    assert events["items"][0]["before"] == {"email": "dana@example.com"}
