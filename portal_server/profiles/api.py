@@ -57,6 +57,15 @@ def _object(body: Any) -> dict[str, Any]:
     return body
 
 
+async def _write_body(request: Request, profile_id: int, write: Any) -> HTTPResponse:
+    """Parse a profile document from the body and hand it to a service write (PUT or PATCH)."""
+    body = _object(json_body(request))
+    profile = await write(
+        profile_id, body, expected=_expected(request, body), actor=request.ctx.actor, now=_now(request)
+    )
+    return _profile_response(profile)
+
+
 def _now(request: Request) -> Any:
     return request.app.ctx.clock.now()
 
@@ -116,15 +125,7 @@ async def get_profile(request: Request, profile_id: int) -> HTTPResponse:
 @requires(MANAGE)
 async def replace_profile(request: Request, profile_id: int) -> HTTPResponse:
     """Replace the whole profile."""
-    body = _object(json_body(request))
-    profile = await service.replace_profile(
-        profile_id,
-        body,
-        expected=_expected(request, body),
-        actor=request.ctx.actor,
-        now=_now(request),
-    )
-    return _profile_response(profile)
+    return await _write_body(request, profile_id, service.replace_profile)
 
 
 @bp.patch("/<profile_id:int>")
@@ -141,15 +142,7 @@ async def replace_profile(request: Request, profile_id: int) -> HTTPResponse:
 @requires(MANAGE)
 async def patch_profile(request: Request, profile_id: int) -> HTTPResponse:
     """Apply a merge patch."""
-    body = _object(json_body(request))
-    profile = await service.patch_profile(
-        profile_id,
-        body,
-        expected=_expected(request, body),
-        actor=request.ctx.actor,
-        now=_now(request),
-    )
-    return _profile_response(profile)
+    return await _write_body(request, profile_id, service.patch_profile)
 
 
 @bp.delete("/<profile_id:int>")

@@ -11,12 +11,10 @@ from tortoise.transactions import in_transaction
 from common.permissions import Permission, Role, permissions_for
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
+from portal_server.security.lockout import lockout_after
 from portal_server.security.passwords import hash_password, password_problem, verify_password
 from portal_server.security.tokens import new_token, token_digest
 from portal_server.staff.models import StaffToken, StaffUser
-
-LOCKOUT_BASE = timedelta(minutes=1)
-LOCKOUT_MAX = timedelta(hours=1)
 
 
 class StaffError(Exception):
@@ -80,13 +78,6 @@ async def create_staff(username: str, password: str, role: str, *, actor: Actor,
     return staff
 
 
-def _lockout_for(failures: int, threshold: int) -> timedelta | None:
-    """Growing waits once failures reach the threshold: 1, 2, 4 … minutes, at most an hour."""
-    if failures < threshold:
-        return None
-    return min(LOCKOUT_BASE * (2 ** (failures - threshold)), LOCKOUT_MAX)
-
-
 async def sign_in(
     username: str, password: str, *, address: str, now: datetime, ttl: int, threshold: int
 ) -> IssuedToken:
@@ -98,7 +89,7 @@ async def sign_in(
     if staff is None or not ok or locked or not staff.is_active:
         if staff is not None and not ok:
             staff.failed_logins += 1
-            wait = _lockout_for(staff.failed_logins, threshold)
+            wait = lockout_after(staff.failed_logins, threshold)
             if wait is not None:
                 staff.locked_until = now + wait
             await staff.save(update_fields=["failed_logins", "locked_until"])

@@ -7,6 +7,7 @@ serve the next request.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,13 +20,11 @@ from portal_server.accounts.service import account_by_number, proves_account
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
 from portal_server.portal_users.models import OneTimeLink, PortalUser
+from portal_server.security.lockout import lockout_after
 from portal_server.security.passwords import hash_password, password_problem, verify_password
 from portal_server.security.tokens import new_token, token_digest
 from portal_server.subscriber_auth.models import PortalSession, SignInAttempt
 
-LOCKOUT_THRESHOLD = 5
-LOCKOUT_BASE = timedelta(minutes=1)
-LOCKOUT_MAX = timedelta(hours=1)
 ADDRESS_WINDOW = timedelta(minutes=15)
 ADDRESS_LIMIT = 30
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
@@ -183,22 +182,51 @@ async def register(
     if username and await PortalUser.filter(username__iexact=username).exists():
         raise FormProblem({"username": "is taken: choose another or leave it empty"})
     password_hash = await hash_password(form.password)
+    return await _create_login(
+        account,
+        email,
+        status="pending",
+        password_hash=password_hash,
+        username=username or None,
+        link=("verify", timeouts.verify_link),
+        actor=lambda user: subscriber(user, address),
+        action="subscriber.register",
+        taken="is already registered: sign in or reset your password",
+        now=now,
+    )
+
+
+async def _create_login(
+    account: Account,
+    email: str,
+    *,
+    status: str,
+    link: tuple[str, timedelta],
+    actor: Callable[[PortalUser], Actor],
+    action: str,
+    taken: str,
+    now: datetime,
+    password_hash: str | None = None,
+    username: str | None = None,
+) -> tuple[PortalUser, str]:
+    """Create a portal login with its first one-time link, audited, in one transaction."""
+    purpose, ttl = link
     try:
         async with in_transaction() as connection:
             user = await PortalUser.create(
                 account=account,
                 email=email,
-                username=username or None,
+                username=username,
                 display_name=account.holder_name,
                 password_hash=password_hash,
-                status="pending",
+                status=status,
                 created_at=now,
                 using_db=connection,
             )
-            token = await _issue_link(user, "verify", timeouts.verify_link, now, connection)
+            token = await _issue_link(user, purpose, ttl, now, connection)
             await audit.record(
-                subscriber(user, address),
-                "subscriber.register",
+                actor(user),
+                action,
                 "portal_user",
                 user.id,
                 at=now,
@@ -207,7 +235,7 @@ async def register(
                 connection=connection,
             )
     except IntegrityError:
-        raise FormProblem({"email": "is already registered: sign in or reset your password"}) from None
+        raise FormProblem({"email": taken}) from None
     return user, token
 
 
@@ -249,12 +277,6 @@ async def new_verification_link(
     if user is None or user.status != "pending":
         return None
     return user, await _issue_link(user, "verify", timeouts.verify_link, now)
-
-
-def _lockout_for(failures: int) -> timedelta | None:
-    if failures < LOCKOUT_THRESHOLD:
-        return None
-    return min(LOCKOUT_BASE * (2 ** (failures - LOCKOUT_THRESHOLD)), LOCKOUT_MAX)
 
 
 async def address_is_throttled(address: str, now: datetime) -> bool:
@@ -307,7 +329,7 @@ async def sign_in(identifier: str, password: str, *, address: str, now: datetime
     if reason is not None:
         if user is not None and reason == "wrong password":
             user.failed_logins += 1
-            wait = _lockout_for(user.failed_logins)
+            wait = lockout_after(user.failed_logins)
             if wait is not None:
                 user.locked_until = now + wait
             await user.save(update_fields=["failed_logins", "locked_until"])
@@ -497,30 +519,16 @@ async def invite(
         raise FormProblem({"account_number": "already has a portal login"})
     if await PortalUser.exists(email=cleaned):
         raise FormProblem({"email": "is already used by another portal login"})
-    try:
-        async with in_transaction() as connection:
-            user = await PortalUser.create(
-                account=account,
-                email=cleaned,
-                display_name=account.holder_name,
-                status="invited",
-                created_at=now,
-                using_db=connection,
-            )
-            token = await _issue_link(user, "invite", timeouts.invite_link, now, connection)
-            await audit.record(
-                actor,
-                "portal_user.invite",
-                "portal_user",
-                user.id,
-                at=now,
-                label=cleaned,
-                after={"account": account.number, "email": cleaned},
-                connection=connection,
-            )
-    except IntegrityError:
-        raise FormProblem({"email": "is already used by another portal login"}) from None
-    return user, token
+    return await _create_login(
+        account,
+        cleaned,
+        status="invited",
+        link=("invite", timeouts.invite_link),
+        actor=lambda _user: actor,
+        action="portal_user.invite",
+        taken="is already used by another portal login",
+        now=now,
+    )
 
 
 async def change_email(user_id: int, email: str, *, actor: Actor, now: datetime) -> tuple[PortalUser, str]:
