@@ -10,6 +10,12 @@ HOST := 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -q
 PG := bash scripts/pg-test-server.sh
+# Chromium for the browser tests; the libraries Qt needs to draw the console (offscreen or on
+# a screen); xvfb and xauth to open the console on a virtual screen.
+SYSTEM_PACKAGES := chromium fonts-dejavu-core libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 \
+	libfontconfig1 libdbus-1-3 libglib2.0-0 libnss3 libxcomposite1 libxdamage1 libxrandr2 \
+	libxtst6 libxkbfile1 libasound2 libxshmfence1 libgbm1 libxcb-cursor0 libxcb-icccm4 \
+	libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 xvfb xauth
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -39,7 +45,8 @@ $(VENV)/.installed: pyproject.toml package-lock.json
 	fi
 	$(BIN)/python -m pip install --upgrade pip
 	$(BIN)/python -m pip install -e '.[dev]'
-	bash scripts/ensure-system-packages.sh chromium fonts-dejavu-core $$(node --version >/dev/null 2>&1 || echo nodejs) $$(npm --version >/dev/null 2>&1 || echo npm) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	bash scripts/ensure-system-packages.sh $(SYSTEM_PACKAGES) $$(node --version >/dev/null 2>&1 || echo nodejs) $$(npm --version >/dev/null 2>&1 || echo npm)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	@touch $@
 
 run: venv
