@@ -1,0 +1,1 @@
+"""Qt item models the console's views show."""

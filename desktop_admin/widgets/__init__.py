@@ -1,0 +1,1 @@
+"""Reusable controls of the console: colour picker, icon picker."""
