@@ -12,7 +12,7 @@ PYTEST_ARGS ?= -q
 PG := bash scripts/pg-test-server.sh
 # Chromium for the browser tests; the libraries Qt needs to draw the console (offscreen or on
 # a screen); xvfb and xauth to open the console on a virtual screen.
-SYSTEM_PACKAGES := chromium fonts-dejavu-core libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 \
+SYSTEM_PACKAGES := curl chromium fonts-dejavu-core libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 \
 	libfontconfig1 libdbus-1-3 libglib2.0-0 libnss3 libxcomposite1 libxdamage1 libxrandr2 \
 	libxtst6 libxkbfile1 libasound2 libxshmfence1 libgbm1 libxcb-cursor0 libxcb-icccm4 \
 	libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 xvfb xauth
@@ -52,6 +52,10 @@ $(VENV)/.installed: pyproject.toml package-lock.json
 run: venv
 	$(BIN)/portal-server migrate
 	$(BIN)/portal-server demo-data
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		echo "Opening the care console: sign in as admin with the password printed above."; \
+		bash scripts/open-console-when-ready.sh "http://$(HOST):$(PORT)" & \
+	fi
 	exec $(BIN)/portal-server serve --host $(HOST) --port $(PORT)
 
 lint: venv
