@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from desktop_admin.api import ApiError
 from desktop_admin.views import ACCENT, MUTED, ON_DARK, icon
 from desktop_admin.views.busy import BusyIndicator, BusyLabel
+from desktop_admin.views.history_page import HistoryPage
 from desktop_admin.views.home_page import HomePage
 from desktop_admin.views.login_dialog import SignedIn
+from desktop_admin.views.profile_editor.editor import ProfileEditor
 from desktop_admin.views.profiles_page import ProfilesPage
 from desktop_admin.workers import BackgroundRunner
 
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 
 PAGE_HOME = "home"
 PAGE_PROFILES = "profiles"
+PAGE_HISTORY = "history"
 STATUS_MS = 8000
 SHUTDOWN_WAIT_MS = 5000
 
@@ -69,6 +72,7 @@ class MainWindow(QMainWindow):
         self._signing_out = False
         self._signed_out = False
         self.last_status = ""
+        self.editors: list[ProfileEditor] = []
 
         host = urlsplit(session.server_url).netloc or session.server_url
         self.setObjectName("mainWindow")
@@ -84,6 +88,11 @@ class MainWindow(QMainWindow):
         self.profiles_page = ProfilesPage(self._client, self.runner, self)
         self._pages: dict[str, QWidget] = {PAGE_HOME: self.home_page, PAGE_PROFILES: self.profiles_page}
 
+        self.history_page = HistoryPage(self._client, self.runner, self)
+        self._pages[PAGE_HISTORY] = self.history_page
+        self.history_page.status_message.connect(self.show_status)
+        self.history_page.session_ended.connect(self._session_ended)
+
         self._build_actions()
         self._build_central(host)
         self._build_toolbar()
@@ -95,6 +104,7 @@ class MainWindow(QMainWindow):
         self.profiles_page.load_failed.connect(lambda _error: self.home_page.set_profile_count_failed())
         self.profiles_page.status_message.connect(self.show_status)
         self.profiles_page.session_ended.connect(self._session_ended)
+        self.profiles_page.edit_requested.connect(self.open_profile_editor)
 
         self.show_page(PAGE_HOME)
         if session.note:
@@ -166,6 +176,7 @@ class MainWindow(QMainWindow):
         for key, text, icon_name in (
             (PAGE_HOME, "Home", "fa6s.house"),
             (PAGE_PROFILES, "Profiles", "fa6s.id-card"),
+            (PAGE_HISTORY, "History", "fa6s.clock-rotate-left"),
         ):
             item = QListWidgetItem(
                 icon(icon_name, color=ON_DARK, color_active="#ffffff", color_selected="#ffffff"), text
@@ -265,7 +276,7 @@ class MainWindow(QMainWindow):
         """Show a page and mark it in the navigation."""
         page = self._pages[key]
         self.stack.setCurrentWidget(page)
-        self.page_title.setText({PAGE_HOME: "Home", PAGE_PROFILES: "Profiles"}[key])
+        self.page_title.setText({PAGE_HOME: "Home", PAGE_PROFILES: "Profiles", PAGE_HISTORY: "History"}[key])
         for row in range(self.navigation.count()):
             item = self.navigation.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == key and self.navigation.currentRow() != row:
@@ -282,6 +293,34 @@ class MainWindow(QMainWindow):
         if not self.profiles_page.loaded_once:
             self.home_page.set_profile_count(None)
         self.profiles_page.refresh()
+        self.history_page.refresh()
+
+    def open_profile_editor(self, profile_id: int | None = None) -> ProfileEditor:
+        """Open a profile (None: a new one) in an editor window, or bring its open editor forward."""
+        for editor in self.editors:
+            if profile_id is not None and editor.profile_id == profile_id:
+                editor.show()
+                editor.raise_()
+                editor.activateWindow()
+                return editor
+        editor = ProfileEditor(self._client, profile_id, self)
+        editor.setWindowFlag(Qt.WindowType.Window, True)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.saved.connect(lambda profile: self.profiles_page.refresh(select_id=profile.id))
+        editor.status_message.connect(self.show_status)
+        editor.session_ended.connect(self._session_ended)
+        editor.closed.connect(lambda: self._forget_editor(editor))
+        self.editors.append(editor)
+        editor.show()
+        return editor
+
+    def close_editors(self) -> bool:
+        """Close every profile editor (each asks about unsaved changes); False when one stays open."""
+        return all(editor.close() for editor in list(self.editors))
+
+    def _forget_editor(self, editor: ProfileEditor) -> None:
+        if editor in self.editors:
+            self.editors.remove(editor)
 
     def show_status(self, message: str) -> None:
         """Say something in the status bar for a while."""
@@ -291,6 +330,8 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         """Revoke the token on the server, forget the remembered password, then report signed out."""
         if self._signing_out or self._signed_out:
+            return
+        if not self.close_editors():
             return
         self._signing_out = True
         self.sign_out_action.setEnabled(False)
@@ -330,6 +371,9 @@ class MainWindow(QMainWindow):
         self.signed_out.emit(message, True)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.close_editors():
+            event.ignore()
+            return
         if not self._signed_out and not self._signing_out:
             # Quitting ends the session too; tokens are not kept anywhere, so revoke this one.
             self._signed_out = True

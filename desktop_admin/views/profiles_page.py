@@ -1,4 +1,4 @@
-"""The Profiles page: search, sort, create, duplicate and remove portal profiles."""
+"""The Profiles page: search, sort, create, open, duplicate and remove portal profiles."""
 
 from __future__ import annotations
 
@@ -83,8 +83,9 @@ class BadgeDelegate(QStyledItemDelegate):
 
 
 class RowActions(QWidget):
-    """The Duplicate and Remove buttons in one profile's row."""
+    """The Edit, Duplicate and Remove buttons in one profile's row."""
 
+    edit_clicked = Signal(object)
     duplicate_clicked = Signal(object)
     remove_clicked = Signal(object)
 
@@ -95,6 +96,11 @@ class RowActions(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.setSpacing(2)
+        self.edit_button = QPushButton(icon("fa6s.pen-to-square", color=ACCENT), "Edit", self)
+        self.edit_button.setObjectName("rowLink")
+        self.edit_button.setToolTip(f"Open “{profile.name}” in the profile editor")
+        self.edit_button.setAccessibleName(f"Edit {profile.name}")
+        self.edit_button.clicked.connect(lambda: self.edit_clicked.emit(self.profile))
         self.duplicate_button = QPushButton(icon("fa6s.copy", color=ACCENT), "Duplicate", self)
         self.duplicate_button.setObjectName("rowLink")
         self.duplicate_button.setToolTip(f"Copy “{profile.name}” (everything but its markets)")
@@ -110,7 +116,7 @@ class RowActions(QWidget):
         else:
             self.remove_button.setToolTip(f"Remove “{profile.name}”")
         self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.profile))
-        for button in (self.duplicate_button, self.remove_button):
+        for button in (self.edit_button, self.duplicate_button, self.remove_button):
             button.setFlat(True)
             button.setIconSize(QSize(13, 13))
             button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -118,6 +124,7 @@ class RowActions(QWidget):
             # Style-sheet padding is not counted in a flat button's size hint: leave room for it.
             text_width = button.fontMetrics().horizontalAdvance(button.text())
             button.setMinimumWidth(text_width + button.iconSize().width() + 28)
+        layout.addWidget(self.edit_button)
         layout.addWidget(self.duplicate_button)
         layout.addWidget(self.remove_button)
         layout.addStretch(1)
@@ -130,6 +137,8 @@ class ProfilesPage(QWidget):
     profiles_loaded = Signal(int)
     load_failed = Signal(object)
     session_ended = Signal(str)
+    edit_requested = Signal(int)
+    """A profile (by id) should open in the profile editor."""
 
     def __init__(self, client: ApiClient, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -240,7 +249,8 @@ class ProfilesPage(QWidget):
         self.table.setColumnWidth(COL_NAME, 180)
         self.table.setColumnWidth(COL_MARKETS, 150)
         self.table.setColumnWidth(COL_DEFAULT, 88)
-        self.table.setColumnWidth(COL_ACTIONS, 190)
+        self.table.setColumnWidth(COL_ACTIONS, 270)
+        self.table.doubleClicked.connect(lambda index: self.edit_requested.emit(self.model.row(index).id))
         layout.addWidget(self.table, 1)
 
         self.empty_label = QLabel(self)
@@ -330,6 +340,7 @@ class ProfilesPage(QWidget):
     def _created(self, profile: Profile) -> None:
         self.status_message.emit(f"Created the profile “{profile.name}” from the out-of-box configuration.")
         self.refresh(select_id=profile.id)
+        self.edit_requested.emit(profile.id)
 
     def open_duplicate_dialog(self, source: ProfileSummary | None = None) -> DuplicateDialog:
         """Open Duplicate Existing Profile (without blocking), optionally with a profile chosen."""
@@ -355,6 +366,7 @@ class ProfilesPage(QWidget):
             dialog.finish()
             self.status_message.emit(f"Created “{profile.name}”, a copy without markets.")
             self.refresh(select_id=profile.id)
+            self.edit_requested.emit(profile.id)
 
         def refused(error: ApiError) -> None:
             if error.is_auth:
@@ -444,6 +456,7 @@ class ProfilesPage(QWidget):
             if isinstance(existing, RowActions) and existing.profile == profile:
                 continue
             actions = RowActions(profile, self.table)
+            actions.edit_clicked.connect(lambda chosen: self.edit_requested.emit(chosen.id))
             actions.duplicate_clicked.connect(self.open_duplicate_dialog)
             actions.remove_clicked.connect(self.remove_profile)
             self.table.setIndexWidget(index, actions)

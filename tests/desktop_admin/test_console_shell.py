@@ -29,7 +29,7 @@ from desktop_admin.settings import DEFAULT_SERVER_URL, Settings, SettingsStore, 
 from desktop_admin.views.busy import SHOW_AFTER_MS, BusyIndicator, BusyLabel
 from desktop_admin.views.duplicate_dialog import DuplicateDialog, check_name, suggest_copy_name
 from desktop_admin.views.login_dialog import NO_KEYRING_TEXT, LoginDialog
-from desktop_admin.views.main_window import PAGE_HOME, PAGE_PROFILES, MainWindow
+from desktop_admin.views.main_window import PAGE_HISTORY, PAGE_HOME, PAGE_PROFILES, MainWindow
 from desktop_admin.views.profiles_page import DEFAULT_NOT_REMOVABLE, ProfilesPage
 from desktop_admin.workers import UNEXPECTED, BackgroundRunner
 from tests.desktop_admin.conftest import WAIT_MS, MemoryKeyring
@@ -229,7 +229,7 @@ def test_remember_me_signs_in_stores_the_password_and_a_second_start_prefills(
     assert window.isVisible()
     assert "admin" in window.user_label.text()
     assert "Administrator" in window.user_label.text()
-    assert window.page_keys() == [PAGE_HOME, PAGE_PROFILES]
+    assert window.page_keys() == [PAGE_HOME, PAGE_PROFILES, PAGE_HISTORY]
     assert [a.text() for a in window.file_menu.actions() if a.text()][-1] == "&Quit"
     qtbot.waitUntil(lambda: window.home_page.profiles_tile.count_label.text().isdigit(), timeout=WAIT_MS)
     count = int(window.home_page.profiles_tile.count_label.text())
