@@ -675,8 +675,7 @@ def test_markets_are_associated_and_removed_at_once_through_the_tab(
 
 def _picker(editor: ProfileEditor) -> Any:
     picker = editor.settings_tab.logo_picker
-    if picker is None:
-        pytest.skip("this console has no logo picker")
+    assert picker is not None, "the Settings tab must offer the logo picker"
     return picker
 
 
@@ -755,8 +754,7 @@ def test_the_preview_draws_the_draft_and_turns_to_the_page_of_the_tab(
     qtbot: QtBot, open_editor: OpenEditor, copy_of_retail: Profile
 ) -> None:
     editor = open_editor(copy_of_retail.id)
-    if not editor.preview_action.isVisible():
-        pytest.skip("this console has no portal preview")
+    assert editor.preview_action.isVisible(), "the editor must offer the live preview"
     assert editor.preview is None  # nothing is drawn until asked for
     editor.show_tab("Settings")
     editor.preview_action.trigger()
