@@ -7,10 +7,11 @@ import re
 import textwrap
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from common.schemas import FieldChange
+from desktop_admin.models.read_only_table_model import AnyIndex, ReadOnlyTableModel
 
 COL_FIELD = 0
 COL_BEFORE = 1
@@ -37,8 +38,6 @@ PLACEHOLDER_COLOUR = QColor("#8a92a3")
 
 _WORDS = {"sso": "SSO", "url": "URL", "id": "ID", "sha256": "SHA-256", "ui": "UI"}
 _HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def readable_field(path: str) -> str:
@@ -109,8 +108,10 @@ def _tooltip_text(value: Any) -> str:
     return text
 
 
-class ChangesTableModel(QAbstractTableModel):
+class ChangesTableModel(ReadOnlyTableModel):
     """The field-by-field differences between two versions; ``set_rows()`` alone changes them."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -124,6 +125,7 @@ class ChangesTableModel(QAbstractTableModel):
         self, rows: list[FieldChange], before_version: int | None = None, after_version: int | None = None
     ) -> None:
         """Replace every row; the version numbers, when given, title the Before and After columns."""
+
         self.beginResetModel()
         self._rows = list(rows)
         self._before, self._after = before_version, after_version
@@ -150,14 +152,6 @@ class ChangesTableModel(QAbstractTableModel):
 
     # --- QAbstractTableModel ---------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of changed fields (tables have no children)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
@@ -169,12 +163,6 @@ class ChangesTableModel(QAbstractTableModel):
         if section == COL_AFTER and self._after is not None:
             return f"After · version {self._after}"
         return HEADERS.get(section)
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Rows can be selected (to copy a value), not edited."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Return what a column shows for a changed field."""

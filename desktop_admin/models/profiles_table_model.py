@@ -7,7 +7,6 @@ from datetime import datetime
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -17,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from common.schemas import ProfileSummary
+from desktop_admin.models.read_only_table_model import AnyIndex, ReadOnlyTableModel
 
 COL_NAME = 0
 COL_DESCRIPTION = 1
@@ -44,8 +44,6 @@ DEFAULT_BADGE = "Default"
 DEFAULT_MARKETS_TEXT = "All other markets"
 NO_MARKETS_TEXT = "—"
 
-AnyIndex = QModelIndex | QPersistentModelIndex
-
 
 def format_updated(moment: datetime | None) -> str:
     """Return a timestamp in local time, to the minute, or an empty string."""
@@ -54,8 +52,10 @@ def format_updated(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class ProfilesTableModel(QAbstractTableModel):
+class ProfilesTableModel(ReadOnlyTableModel):
     """The profiles list; ``set_rows()`` is the only way its data changes."""
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +65,7 @@ class ProfilesTableModel(QAbstractTableModel):
 
     def set_rows(self, rows: list[ProfileSummary]) -> None:
         """Replace every row."""
+
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
@@ -92,28 +93,6 @@ class ProfilesTableModel(QAbstractTableModel):
         return [profile.name for profile in self._rows]
 
     # --- QAbstractTableModel ---------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of profiles (tables have no children)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Rows can be selected, not edited here."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Return what a column shows for a profile."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
 from PySide6.QtGui import QFont
 
 from common.schemas import VersionSummary
+from desktop_admin.models.read_only_table_model import AnyIndex, ReadOnlyTableModel
 
 COL_NUMBER = 0
 COL_WHEN = 1
@@ -58,7 +59,6 @@ _FULL_MONTHS = (
 )
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 Clock = Callable[[], datetime]
 
 
@@ -124,11 +124,13 @@ def format_when_in_full(moment: datetime) -> str:
     )
 
 
-class VersionsTableModel(QAbstractTableModel):
+class VersionsTableModel(ReadOnlyTableModel):
     """A profile's versions in the server's order (newest first); ``set_rows()`` alone changes them.
 
     ``now`` is the clock that decides what "Today" is; tests pass a fixed one.
     """
+
+    HEADERS = HEADERS
 
     def __init__(self, parent: QObject | None = None, *, now: Clock | None = None) -> None:
         super().__init__(parent)
@@ -184,28 +186,6 @@ class VersionsTableModel(QAbstractTableModel):
         return self._current is not None and number == self._current
 
     # --- QAbstractTableModel ---------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of versions (tables have no children)."""
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        """Return the number of columns."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        """Return the column titles."""
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS.get(section)
-        return None
-
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        """Rows can be selected, not edited."""
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         """Return what a column shows for a version."""
