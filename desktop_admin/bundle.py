@@ -23,7 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from common.profile import LOGO_LIMITS, MAX_LOGO_BYTES, READ_ONLY_FIELDS, LogoSlot, Profile, ProfileContent
+# LOGO_EXTENSIONS and logo_content_type are offered here too: the console has always found them here.
+from common.logo_rules import LOGO_EXTENSIONS as LOGO_EXTENSIONS
+from common.logo_rules import logo_content_type as logo_content_type
+from common.logo_rules import logo_subject, not_an_image_message, too_big_message
+from common.profile import MAX_LOGO_BYTES, READ_ONLY_FIELDS, LogoSlot, Profile, ProfileContent
 from common.validation import FieldErrors, parse
 
 BUNDLE_FORMAT = "portal-profile-bundle"
@@ -36,16 +40,6 @@ MANIFEST = "bundle.json"
 _MAX_MANIFEST_BYTES = 1024 * 1024
 _MIB = 1024 * 1024
 _NOT_A_BUNDLE = "This file is not a profile bundle."
-_KINDS = "PNG, JPEG, GIF, WebP or SVG"
-
-# Content type and file extension of every image kind a logo may be.
-LOGO_EXTENSIONS: dict[str, str] = {
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/webp": "webp",
-    "image/svg+xml": "svg",
-}
 
 
 class BundleError(Exception):
@@ -83,36 +77,15 @@ class BundleClient(Protocol):
     ) -> Profile: ...
 
 
-def logo_content_type(data: bytes) -> str | None:
-    """Return the image type the bytes look like (PNG, JPEG, GIF, WebP or SVG), else None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    head = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")[:4096].lower()
-    if head.startswith(b"<") and b"<svg" in head:
-        return "image/svg+xml"
-    return None
-
-
-def _logo_subject(slot: str) -> str:
-    """Name a slot's image as a sentence does: "the login logo", "the favicon"."""
-    if slot == LogoSlot.FAVICON:
-        return "the favicon"
-    return f"the {LOGO_LIMITS[LogoSlot(slot)].label.lower()} logo"
+def _logo_subject(slot: str, where: str = "") -> str:
+    """Name a slot's image to start a sentence: "The login logo", "The favicon in this bundle"."""
+    subject = logo_subject(slot) + where
+    return subject[:1].upper() + subject[1:]
 
 
 def _first_problem(exc: FieldErrors) -> str:
     name, reason = next(iter(exc.fields.items()))
     return f"{name} {reason.rstrip('.')}"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / _MIB:.1f} MB" if size >= _MIB // 10 else f"{size:,} bytes"
 
 
 def _plain_content(content: ProfileContent | Mapping[str, Any]) -> ProfileContent:
@@ -139,13 +112,10 @@ def _checked_logos(logos: Mapping[str, bytes]) -> dict[str, tuple[bytes, str]]:
             raise BundleError(f"“{slot}” is not a logo slot; the slots are {slots}.") from None
         data = bytes(data)
         if len(data) > MAX_LOGO_BYTES:
-            raise BundleError(
-                f"{_logo_subject(name).capitalize()} is {_megabytes(len(data))}; "
-                f"a logo may be at most {MAX_LOGO_BYTES // _MIB} MB."
-            )
+            raise BundleError(too_big_message(len(data), MAX_LOGO_BYTES, _logo_subject(name)))
         content_type = logo_content_type(data)
         if content_type is None:
-            raise BundleError(f"{_logo_subject(name).capitalize()} is not a {_KINDS} image.")
+            raise BundleError(not_an_image_message(_logo_subject(name)))
         checked[name] = (data, LOGO_EXTENSIONS[content_type])
     return checked
 
@@ -255,18 +225,19 @@ def _read_archive(archive: zipfile.ZipFile) -> Bundle:
             raise BundleError(f"This bundle has a logo for “{slot}”, which is not a logo slot.") from None
         if not isinstance(member, str) or member not in names:
             raise BundleError(
-                f"This profile bundle is damaged: {_logo_subject(name)} ({member}) is missing from it."
+                f"This profile bundle is damaged: {logo_subject(name)} ({member}) is missing from it."
             )
         data = _read_member(archive, member, MAX_LOGO_BYTES)
+        subject = _logo_subject(name, " in this bundle")
         if data is None:
             size = archive.getinfo(member).file_size
-            shown = _megabytes(size) if size > MAX_LOGO_BYTES else f"more than {MAX_LOGO_BYTES // _MIB} MB"
-            raise BundleError(
-                f"{_logo_subject(name).capitalize()} in this bundle is {shown}; "
-                f"a logo may be at most {MAX_LOGO_BYTES // _MIB} MB."
-            )
+            if size <= MAX_LOGO_BYTES:
+                # The archive's directory understated the size: all that is known is that it is over.
+                limit = f"{MAX_LOGO_BYTES // _MIB} MB"
+                raise BundleError(f"{subject} is more than {limit}; a logo may be at most {limit}.")
+            raise BundleError(too_big_message(size, MAX_LOGO_BYTES, subject))
         if not data or logo_content_type(data) is None:
-            raise BundleError(f"{_logo_subject(name).capitalize()} in this bundle is not a {_KINDS} image.")
+            raise BundleError(not_an_image_message(subject))
         logos[name] = data
     return Bundle(content=content, logos=logos)
 

@@ -2,24 +2,15 @@
 
 Each slot shows the image in use (the default branding's until a custom one is chosen), the
 slot's rules in words, and buttons to upload a new image or go back to the default. A chosen
-file is checked here first (size, kind by content, pixel dimensions, square favicon), so the
-administrator hears what is wrong before anything is sent; the server checks every upload again
-and also refuses SVG files that could run scripts or load other files.
+file is checked here first with the server's own rules (common.logo_rules: size, kind by content,
+pixel dimensions, square favicon, SVG safety), so the administrator reads the server's very
+sentence before anything is sent; the server checks every upload again.
 """
 
 from __future__ import annotations
 
-import io
-import math
-import re
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
-from PIL import Image
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, Signal
 from PySide6.QtGui import QImageReader, QPixmap
 from PySide6.QtWidgets import (
@@ -33,17 +24,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from common.profile import LOGO_LIMITS, MAX_LOGO_BYTES, LogoLimit, LogoSlot
+# Re-exported: the picker's callers have always found its image kinds, pixel cap and findings here.
+from common.logo_rules import KINDS as KINDS
+from common.logo_rules import MAX_PIXELS as MAX_PIXELS
+from common.logo_rules import LogoImage as LogoImage
+from common.logo_rules import LogoRejected, check_logo, too_big_message
+from common.profile import LOGO_LIMITS, LogoSlot
 from common.resources import RESOURCES_DIR
 from common.theme import ThemeName, default_top_bar_colour, is_hex_colour
-from desktop_admin.bundle import logo_content_type
 
 DEFAULT_BRANDING_DIR = RESOURCES_DIR / "branding" / "default"
-KINDS = "PNG, JPEG, GIF, WebP or SVG"
 IMAGE_FILE_FILTER = "Images (*.png *.jpg *.jpeg *.gif *.webp *.svg);;All files (*)"
-
-# Far beyond any slot's box; refused from the header so a hostile file is never decoded.
-MAX_PIXELS = 40_000_000
 
 # The box each slot's image is shown in: the size the portal draws it at, at most.
 DISPLAY_BOXES: dict[LogoSlot, QSize] = {
@@ -57,95 +48,16 @@ SLOT_TITLES: dict[LogoSlot, str] = {
     LogoSlot.FAVICON: "Favicon",
 }
 
-_MIB = 1024 * 1024
-_SVG_NS = "http://www.w3.org/2000/svg"
-_SWAPPING_ORIENTATIONS = frozenset({5, 6, 7, 8})
-_ORIENTATION_TAG = 0x0112
-_SQUARE_TOLERANCE = 0.01
-_LENGTH = re.compile(
-    r"^\s*([+]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(px|pt|pc|in|cm|mm|q)?\s*$", re.IGNORECASE
-)
-_PX_PER_UNIT = {
-    "px": 1.0,
-    "pt": 96 / 72,
-    "pc": 16.0,
-    "in": 96.0,
-    "cm": 96 / 2.54,
-    "mm": 96 / 25.4,
-    "q": 96 / 101.6,
-}
-_RASTER_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WEBP"}
-
 _ERROR_COLOUR = "#b3261e"
 _MUTED_COLOUR = "#5b6478"
 _BOX_BORDER = "#c9ced8"
 _LIGHT_BOX = "#f4f6f9"
 
-
-class LogoProblem(ValueError):
-    """A file that cannot be a slot's logo, with the sentence the picker shows."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class LogoImage:
-    """What the checks found out about an image: its kind and size in px."""
-
-    content_type: str
-    width: float
-    height: float
-
-    def describe(self) -> str:
-        """Return the kind and the size in px, as the slot shows them."""
-        kind = self.content_type.removeprefix("image/").removesuffix("+xml").upper()
-        return f"{kind}, {_pixels(self.width, self.height)}"
+# The picker refuses a file exactly as the server would: the same class, the same sentences.
+LogoProblem = LogoRejected
 
 
 # --- checks (no Qt) ---------------------------------------------------------------------------
-
-
-def subject(slot: LogoSlot) -> str:
-    """Name a slot's image as a sentence does: "the login logo", "the favicon"."""
-    if slot is LogoSlot.FAVICON:
-        return "the favicon"
-    return f"the {LOGO_LIMITS[slot].label.lower()} logo"
-
-
-def too_big_message(size: int, max_bytes: int = MAX_LOGO_BYTES) -> str:
-    """Say that a file of ``size`` bytes is over the limit, in numbers that show it is."""
-    allowed = f"{max_bytes / _MIB:g} MB"
-    shown = f"{size / _MIB:.1f}"
-    if float(shown) * _MIB > max_bytes:
-        return f"This file is {shown} MB; a logo may be at most {allowed}."
-    # Rounded to megabytes, a file just over the limit would seem to be within it.
-    return f"This file is {size:,} bytes; a logo may be at most {allowed} ({max_bytes:,} bytes)."
-
-
-def check_logo(slot: LogoSlot | str, data: bytes) -> LogoImage:
-    """Check image bytes against a slot's rules; return what they are or raise LogoProblem."""
-    slot = LogoSlot(slot)
-    limit = LOGO_LIMITS[slot]
-    if not data:
-        raise LogoProblem(f"This file is empty; choose a {KINDS} image.")
-    if len(data) > limit.max_bytes:
-        raise LogoProblem(too_big_message(len(data), limit.max_bytes))
-    content_type = logo_content_type(data)
-    if content_type in _RASTER_FORMATS:
-        width, height = _raster_size(data, _RASTER_FORMATS[content_type])
-        _check_box(slot, limit, width, height)
-        return LogoImage(content_type, width, height)
-    if data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<"):
-        svg_width, svg_height = _svg_size(data)
-        if limit.square and abs(svg_width - svg_height) > _SQUARE_TOLERANCE * max(svg_width, svg_height):
-            raise LogoProblem(
-                f"This image is {_pixels(svg_width, svg_height)}; {subject(slot)} must be square."
-            )
-        # A vector image scales without loss; the portal shows a large one at the size that fits.
-        return LogoImage("image/svg+xml", svg_width, svg_height)
-    raise LogoProblem(f"This file is not a {KINDS} image.")
 
 
 def read_logo_file(slot: LogoSlot | str, path: Path) -> bytes:
@@ -156,114 +68,12 @@ def read_logo_file(slot: LogoSlot | str, path: Path) -> bytes:
         size = path.stat().st_size
         if size > limit.max_bytes:
             # Said from the size on disk: a huge file is never read into memory.
-            raise LogoProblem(too_big_message(size, limit.max_bytes))
+            raise LogoProblem(too_big_message(size, limit.max_bytes), status=413)
         data = path.read_bytes()
     except OSError as exc:
         raise LogoProblem(f"The file {path.name} could not be read: {exc.strerror or exc}.") from None
     check_logo(slot, data)
     return data
-
-
-def _raster_size(data: bytes, raster_format: str) -> tuple[int, int]:
-    unreadable = f"This {raster_format.replace('WEBP', 'WebP')} file is damaged and cannot be read."
-    try:
-        with (
-            warnings.catch_warnings(action="error", category=Image.DecompressionBombWarning),
-            Image.open(io.BytesIO(data), formats=[raster_format]) as img,
-        ):
-            width, height = img.size
-            if width * height > MAX_PIXELS:
-                raise LogoProblem(f"This image is {_pixels(width, height)}, far too large for a logo.")
-            exif = img.getexif()
-            orientation = exif.get(_ORIENTATION_TAG, 1) if exif else 1
-            # Decoding the first frame is what tells a readable image from a damaged one.
-            img.load()
-    except LogoProblem:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise LogoProblem("This image is far too large for a logo.") from None
-    except Exception:
-        # Decoders fed broken files fail in many ways; each means the same thing here.
-        raise LogoProblem(unreadable) from None
-    # The portal shows photos upright, so the rules apply to the upright size.
-    if orientation in _SWAPPING_ORIENTATIONS:
-        width, height = height, width
-    return width, height
-
-
-def _check_box(slot: LogoSlot, limit: LogoLimit, width: float, height: float) -> None:
-    if limit.square and width != height:
-        raise LogoProblem(f"This image is {_pixels(width, height)}; {subject(slot)} must be square.")
-    if width > limit.max_width or height > limit.max_height:
-        raise LogoProblem(
-            f"This image is {_pixels(width, height)}; {subject(slot)} must be at most "
-            f"{limit.max_width} px wide and {limit.max_height} px high."
-        )
-
-
-def _svg_size(data: bytes) -> tuple[float, float]:
-    parser = DefusedXMLParser(forbid_dtd=True)
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except DefusedXmlException:
-        raise LogoProblem(
-            "SVG logos may not contain a DOCTYPE, entities or references to other files."
-        ) from None
-    except (ElementTree.ParseError, ValueError):
-        if b"<svg" in data.lower():
-            raise LogoProblem("This SVG file is not well-formed XML, so it cannot be shown.") from None
-        raise LogoProblem(f"This file is not a {KINDS} image.") from None
-    # defusedxml builds the pure-Python Element class, not the C one ElementTree.Element names.
-    tag = root.tag if ElementTree.iselement(root) and isinstance(root.tag, str) else ""
-    if tag != f"{{{_SVG_NS}}}svg":
-        if tag.rpartition("}")[2] == "svg":
-            raise LogoProblem(
-                f'This SVG file\'s <svg> element needs xmlns="{_SVG_NS}" to be shown as an image.'
-            )
-        raise LogoProblem(f"This file is not a {KINDS} image.")
-    width, height = _length(root.get("width")), _length(root.get("height"))
-    if width is not None and height is not None:
-        return width, height
-    box = _view_box(root.get("viewBox"))
-    if box is not None:
-        box_width, box_height = box
-        if width is not None:
-            return width, width * box_height / box_width
-        if height is not None:
-            return height * box_width / box_height, height
-        return box_width, box_height
-    raise LogoProblem("This SVG needs a width and height or a viewBox, so that its size can be checked.")
-
-
-def _length(value: str | None) -> float | None:
-    match = _LENGTH.match(value) if value is not None else None
-    if match is None:
-        return None
-    length = float(match.group(1)) * _PX_PER_UNIT[(match.group(2) or "px").lower()]
-    return length if 0 < length < math.inf else None
-
-
-def _view_box(value: str | None) -> tuple[float, float] | None:
-    parts = [part for part in re.split(r"[\s,]+", (value or "").strip()) if part]
-    if len(parts) != 4:
-        return None
-    try:
-        width, height = float(parts[2]), float(parts[3])
-    except ValueError:
-        return None
-    if not (0 < width < math.inf and 0 < height < math.inf):
-        return None
-    return width, height
-
-
-def _number(value: float) -> str:
-    rounded = round(float(value), 1)
-    return str(int(rounded)) if rounded.is_integer() else str(rounded)
-
-
-def _pixels(width: float, height: float) -> str:
-    return f"{_number(width)} \N{MULTIPLICATION SIGN} {_number(height)} px"
 
 
 # --- drawing ----------------------------------------------------------------------------------

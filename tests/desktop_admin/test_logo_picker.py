@@ -1,4 +1,4 @@
-"""The profile editor's logo slots: local checks before anything is sent, and what each slot shows."""
+"""The profile editor's logo slots: the server's checks before anything is sent, and what each slot shows."""
 
 from __future__ import annotations
 
@@ -110,12 +110,12 @@ def test_a_file_over_two_megabytes_is_refused_naming_its_size(
     qtbot: QtBot, picker: LogoPicker, files: Files
 ) -> None:
     files.choose("huge.png", raster(100, 40) + b"\0" * (3 * 1024 * 1024))
-    assert refused(qtbot, picker, LogoSlot.LOGIN) == "This file is 3.0 MB; a logo may be at most 2 MB."
+    assert refused(qtbot, picker, LogoSlot.LOGIN) == "The file is 3.0 MB; a logo may be at most 2 MB."
 
     # Just over the limit, rounded megabytes would read as allowed: bytes are named instead.
     files.choose("just-over.png", raster(100, 40) + b"\0" * (MAX_LOGO_BYTES - len(raster(100, 40)) + 1))
     assert refused(qtbot, picker, LogoSlot.LOGIN) == (
-        "This file is 2,097,153 bytes; a logo may be at most 2 MB (2,097,152 bytes)."
+        "The file is 2,097,153 bytes; a logo may be at most 2 MB (2,097,152 bytes)."
     )
 
 
@@ -124,14 +124,14 @@ def test_a_file_that_is_not_an_image_is_refused(qtbot: QtBot, picker: LogoPicker
     assert refused(qtbot, picker, LogoSlot.TOP_BAR) == "This file is not a PNG, JPEG, GIF, WebP or SVG image."
 
     files.choose("broken.png", raster(100, 40)[:40])
-    assert refused(qtbot, picker, LogoSlot.TOP_BAR) == "This PNG file is damaged and cannot be read."
+    assert refused(qtbot, picker, LogoSlot.TOP_BAR) == "This file is not a readable image."
 
     files.choose("page.svg", b"<html><body>not a picture</body></html>")
     assert refused(qtbot, picker, LogoSlot.TOP_BAR) == "This file is not a PNG, JPEG, GIF, WebP or SVG image."
 
     files.choose("empty.png", b"")
     assert refused(qtbot, picker, LogoSlot.TOP_BAR) == (
-        "This file is empty; choose a PNG, JPEG, GIF, WebP or SVG image."
+        "The upload is empty; choose a PNG, JPEG, GIF, WebP or SVG image."
     )
 
 
@@ -140,22 +140,22 @@ def test_an_image_larger_than_the_slot_is_refused_naming_the_numbers(
 ) -> None:
     files.choose("wide.png", raster(300, 80))
     assert refused(qtbot, picker, LogoSlot.LOGIN) == (
-        "This image is 300 × 80 px; the login logo must be at most 250 px wide and 64 px high."
+        "The login logo is 300 × 80 px; it must be at most 250 px wide and 64 px high."
     )
     files.choose("tall.jpg", raster(175, 65, "JPEG"))
     assert refused(qtbot, picker, LogoSlot.TOP_BAR) == (
-        "This image is 175 × 65 px; the top bar logo must be at most 175 px wide and 64 px high."
+        "The top bar logo is 175 × 65 px; it must be at most 175 px wide and 64 px high."
     )
 
 
 def test_a_favicon_that_is_not_square_is_refused(qtbot: QtBot, picker: LogoPicker, files: Files) -> None:
     files.choose("favicon.png", raster(200, 100))
     assert (
-        refused(qtbot, picker, LogoSlot.FAVICON) == "This image is 200 × 100 px; the favicon must be square."
+        refused(qtbot, picker, LogoSlot.FAVICON) == "The favicon must be square; this image is 200 × 100 px."
     )
 
     files.choose("favicon.svg", svg("64", "48"))
-    assert refused(qtbot, picker, LogoSlot.FAVICON) == "This image is 64 × 48 px; the favicon must be square."
+    assert refused(qtbot, picker, LogoSlot.FAVICON) == "The favicon must be square; this image is 64 × 48 px."
 
 
 def test_svg_files_need_the_svg_namespace_and_a_size(qtbot: QtBot, picker: LogoPicker, files: Files) -> None:
@@ -167,6 +167,15 @@ def test_svg_files_need_the_svg_namespace_and_a_size(qtbot: QtBot, picker: LogoP
 
     files.choose("entity.svg", b'<!DOCTYPE svg [<!ENTITY x "y">]><svg xmlns="http://www.w3.org/2000/svg"/>')
     assert "DOCTYPE" in refused(qtbot, picker, LogoSlot.LOGIN)
+
+
+def test_svg_files_that_could_run_scripts_are_refused_before_upload(
+    qtbot: QtBot, picker: LogoPicker, files: Files
+) -> None:
+    files.choose("script.svg", svg("100", "32", 'onload="alert(1)"'))
+    assert refused(qtbot, picker, LogoSlot.LOGIN) == (
+        "SVG logos may not contain scripts (found the onload attribute)."
+    )
 
 
 def test_a_good_image_is_shown_and_emitted(qtbot: QtBot, picker: LogoPicker, files: Files) -> None:
@@ -244,7 +253,7 @@ def test_the_checks_work_without_the_widget() -> None:
         check_logo(LogoSlot.FAVICON, raster(192, 190, "GIF"))
     webp = raster(250, 64, "WEBP")
     assert check_logo(LogoSlot.LOGIN, webp).content_type == "image/webp"
-    assert too_big_message(5 * 1024 * 1024) == "This file is 5.0 MB; a logo may be at most 2 MB."
+    assert too_big_message(5 * 1024 * 1024) == "The file is 5.0 MB; a logo may be at most 2 MB."
 
 
 def test_screenshot_of_the_logo_picker(
