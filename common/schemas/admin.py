@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -130,6 +130,46 @@ class AuditPage(BaseModel):
     """One page of audit events."""
 
     items: list[AuditEventOut]
+    total: int
+    page: int
+    page_size: int
+
+
+PortalUserStatus = Literal["pending", "invited", "active", "disabled"]
+"""A portal login's stored status: registered but not verified, invited without a password yet,
+active, or disabled by staff."""
+
+PORTAL_USER_STATUSES: tuple[str, ...] = get_args(PortalUserStatus)
+LOCKED = "locked"
+PORTAL_USER_STATUS_FILTERS: tuple[str, ...] = (*PORTAL_USER_STATUSES, LOCKED)
+"""What ``status=`` of the portal-user list accepts: a stored status, or ``locked`` for logins whose
+sign-in lockout has not run out yet (whatever their stored status)."""
+
+PORTAL_USERS_PAGE_SIZE = 25
+PORTAL_USERS_MAX_PAGE_SIZE = 100
+
+
+class PortalUserSummary(BaseModel):
+    """One row of the portal-user list: who the login is, never its secrets."""
+
+    id: int
+    username: str | None
+    email: str
+    display_name: str
+    account_number: str
+    status: PortalUserStatus
+    email_verified: bool
+    bill_notifications: bool
+    locked: bool
+    locked_until: datetime | None = Field(description="when the sign-in lockout ends; null when not locked")
+    created_at: datetime
+    last_sign_in_at: datetime | None
+
+
+class PortalUserPage(BaseModel):
+    """One page of portal users, sorted by username."""
+
+    items: list[PortalUserSummary]
     total: int
     page: int
     page_size: int

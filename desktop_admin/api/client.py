@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 import requests
 from pydantic import BaseModel, ValidationError
 
+from common.logo_rules import logo_content_type
 from common.profile import LogoSlot, Profile, ProfileContent
 from common.schemas import (
     AuditPage,
@@ -26,6 +27,7 @@ from common.schemas import (
     VersionDetail,
     VersionList,
 )
+from common.schemas.admin import PORTAL_USERS_PAGE_SIZE, PortalUserPage
 from common.validation import FieldErrors, parse
 from desktop_admin.api.errors import BAD_RESPONSE, INVALID, INVALID_URL, NETWORK, TIMEOUT, ApiError
 
@@ -116,21 +118,6 @@ def _network_reason(exc: BaseException) -> str:
         if isinstance(cause, OSError) and cause.strerror:
             return cause.strerror.lower()
     return "the connection failed"
-
-
-def _sniff_image_type(data: bytes) -> str:
-    """Return the content type the bytes look like; the server checks them again."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-        return "image/svg+xml"
-    return "application/octet-stream"
 
 
 def _if_match(version: int | None) -> dict[str, str]:
@@ -280,7 +267,9 @@ class ApiClient:
     ) -> Profile:
         """Upload an image for a logo slot (login, top_bar or favicon)."""
         path = f"{self._profile_path(profile_id)}/logos/{self._slot(slot)}"
-        headers = {"Content-Type": _sniff_image_type(data), **_if_match(version)}
+        # The server sniffs the bytes again; the declared type only has to be honest.
+        kind = logo_content_type(data) or "application/octet-stream"
+        headers = {"Content-Type": kind, **_if_match(version)}
         return self._model(self._request("PUT", path, data=bytes(data), headers=headers), Profile)
 
     def reset_logo(self, profile_id: int, slot: LogoSlot | str) -> Profile:
@@ -312,6 +301,24 @@ class ApiClient:
         """Save an old version's content as the newest version."""
         path = f"{self._profile_path(profile_id)}/versions/{int(number)}/restore"
         return self._model(self._request("POST", path, headers=_if_match(version)), Profile)
+
+    # --- portal users ----------------------------------------------------------------------
+
+    def list_portal_users(
+        self,
+        q: str = "",
+        status: str | None = None,
+        page: int = 1,
+        page_size: int = PORTAL_USERS_PAGE_SIZE,
+    ) -> PortalUserPage:
+        """Return one page of portal users, sorted by username, whose username, email or account
+        number contains ``q``, in ``status`` when given (a stored status or ``locked``)."""
+        params = {"page": str(int(page)), "page_size": str(int(page_size))}
+        if q:
+            params["q"] = q
+        if status:
+            params["status"] = status
+        return self._model(self._request("GET", f"{ADMIN}/portal-users", params=params), PortalUserPage)
 
     # --- audit and health ------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +18,49 @@ from desktop_admin.views import ACCENT, icon
 
 UNKNOWN_COUNT = "…"
 FAILED_COUNT = "—"
+TILE_SIZE = QSize(260, 150)
+
+
+def _count_text(count: int | None, failed: bool) -> tuple[str, str]:
+    """Return what a tile shows and what a screen reader says for its number."""
+    if failed:
+        return FAILED_COUNT, "not available"
+    if count is None:
+        return UNKNOWN_COUNT, "loading"
+    return str(count), str(count)
+
+
+def _fill_card(card: QWidget, icon_name: str, title: str, caption: str, inset: int = 0) -> QLabel:
+    """Lay out a tile's icon, number, title and caption on card; return the number's label."""
+    layout = QVBoxLayout(card)
+    layout.setContentsMargins(20 - inset, 18 - inset, 20 - inset, 16 - inset)
+    layout.setSpacing(2)
+    top = QHBoxLayout()
+    badge = QLabel(card)
+    badge.setObjectName("tileBadge")
+    badge.setFixedSize(40, 40)
+    badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    badge.setPixmap(icon(icon_name, color=ACCENT).pixmap(QSize(20, 20)))
+    count_label = QLabel(UNKNOWN_COUNT, card)
+    count_label.setObjectName("tileCount")
+    count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    top.addWidget(badge)
+    top.addStretch(1)
+    top.addWidget(count_label)
+    title_label = QLabel(title, card)
+    title_label.setObjectName("tileTitle")
+    caption_label = QLabel(caption, card)
+    caption_label.setObjectName("tileCaption")
+    caption_label.setWordWrap(True)
+    layout.addLayout(top)
+    layout.addSpacing(8)
+    layout.addWidget(title_label)
+    layout.addWidget(caption_label)
+    layout.addStretch(1)
+    for child in (badge, count_label, title_label, caption_label):
+        # Clicks anywhere on the card belong to the card.
+        child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    return count_label
 
 
 class Tile(QPushButton):
@@ -27,50 +71,49 @@ class Tile(QPushButton):
         self.setObjectName("tile")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.setFixedSize(QSize(260, 150))
+        self.setFixedSize(TILE_SIZE)
         self._title = title
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 16)
-        layout.setSpacing(2)
-        top = QHBoxLayout()
-        badge = QLabel(self)
-        badge.setObjectName("tileBadge")
-        badge.setFixedSize(40, 40)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon(icon_name, color=ACCENT).pixmap(QSize(20, 20)))
-        self.count_label = QLabel(UNKNOWN_COUNT, self)
-        self.count_label.setObjectName("tileCount")
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(badge)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
-        title_label = QLabel(title, self)
-        title_label.setObjectName("tileTitle")
-        caption_label = QLabel(caption, self)
-        caption_label.setObjectName("tileCaption")
-        caption_label.setWordWrap(True)
-        layout.addLayout(top)
-        layout.addSpacing(8)
-        layout.addWidget(title_label)
-        layout.addWidget(caption_label)
-        layout.addStretch(1)
-        for child in (badge, self.count_label, title_label, caption_label):
-            # Clicks anywhere on the card belong to the card.
-            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.count_label = _fill_card(self, icon_name, title, caption)
         self.set_count(None)
 
     def set_count(self, count: int | None, failed: bool = False) -> None:
         """Show a number, "…" while unknown, or "—" when it could not be loaded."""
-        text = FAILED_COUNT if failed else UNKNOWN_COUNT if count is None else str(count)
+        text, spoken = _count_text(count, failed)
         self.count_label.setText(text)
-        spoken = "not available" if failed else "loading" if count is None else str(count)
         self.setAccessibleName(f"{self._title}: {spoken}")
         self.setToolTip(f"Open {self._title}")
 
 
+class InfoTile(QFrame):
+    """A card like ``Tile`` that only informs: nothing opens from it, so it is not a button."""
+
+    # The application's style sheet draws only the clickable tile; this card looks the same at
+    # rest and does not light up under the pointer.
+    STYLE = "QFrame#infoTile { background: #ffffff; border: 1px solid #dfe3ea; border-radius: 10px; }"
+
+    def __init__(self, icon_name: str, title: str, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("infoTile")
+        self.setStyleSheet(self.STYLE)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setFixedSize(TILE_SIZE)
+        self._title = title
+        self.setAccessibleDescription(caption)
+        # A frame's border sits inside it (a button's does not): 1 px less keeps the cards aligned.
+        self.count_label = _fill_card(self, icon_name, title, caption, inset=1)
+        self.set_count(None)
+
+    def set_count(self, count: int | None, failed: bool = False) -> None:
+        """Show a number, "…" while unknown, or "—" when it could not be loaded."""
+        text, spoken = _count_text(count, failed)
+        self.count_label.setText(text)
+        self.setAccessibleName(f"{self._title}: {spoken}")
+        self.setToolTip(f"{self._title}: {spoken}")
+
+
 class HomePage(QWidget):
-    """ "Customer Portal Administration": how many profiles exist; a click opens them."""
+    """ "Customer Portal Administration": how many profiles exist (a click opens them) and how many
+    subscribers have a portal login."""
 
     profiles_requested = Signal()
 
@@ -103,7 +146,13 @@ class HomePage(QWidget):
         )
         self.profiles_tile.clicked.connect(self.profiles_requested)
         tiles.addWidget(self.profiles_tile, 0, 0)
-        tiles.setColumnStretch(1, 1)
+        # No page lists portal users yet, so this tile only counts them.
+        self.portal_users_tile = InfoTile(
+            "fa6s.users", "Portal users", "Subscribers with a portal login.", self
+        )
+        tiles.addWidget(self.portal_users_tile, 0, 1)
+        tiles.setColumnStretch(2, 1)
+        self.portal_user_count: int | None = None
         layout.addLayout(tiles)
         layout.addStretch(1)
 
@@ -114,3 +163,13 @@ class HomePage(QWidget):
     def set_profile_count_failed(self) -> None:
         """Say the number could not be loaded."""
         self.profiles_tile.set_count(None, failed=True)
+
+    def set_portal_user_count(self, count: int | None) -> None:
+        """Show how many portal users exist (None while loading)."""
+        self.portal_user_count = count
+        self.portal_users_tile.set_count(count)
+
+    def set_portal_user_count_failed(self) -> None:
+        """Say the number of portal users could not be loaded."""
+        self.portal_user_count = None
+        self.portal_users_tile.set_count(None, failed=True)

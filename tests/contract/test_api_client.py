@@ -10,12 +10,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from PIL import Image
 
 from common.profile import ProfileContent
 from common.schemas import ProfileList, TokenResponse
+from common.schemas.admin import PortalUserPage
 from desktop_admin.api import ApiClient, ApiError
 from tests.desktop_admin.server_fixture import LiveServer
 
@@ -417,6 +419,68 @@ def test_versions_list_detail_and_restore(admin_client: ApiClient, unique: str) 
     with pytest.raises(ApiError) as stale:
         admin_client.restore_version(created.id, 2, version=third.version)
     assert stale.value.current_version == 4
+
+
+# --- portal users --------------------------------------------------------------------------------
+
+
+def test_portal_users_are_listed_searched_and_paged(admin_client: ApiClient, rep_client: ApiClient) -> None:
+    everyone = admin_client.list_portal_users(page_size=100)
+    assert isinstance(everyone, PortalUserPage)
+    assert (everyone.page, everyone.page_size) == (1, 100)
+    # The demo data gives the first accounts (100001…) an active, verified login each.
+    assert everyone.total == len(everyone.items) >= 4
+    demo = [item for item in everyone.items if item.account_number.startswith("1000")]
+    assert len(demo) >= 4
+    assert all(item.status == "active" and item.email_verified for item in demo)
+    keys = [(item.username is None, (item.username or "").casefold(), item.email) for item in everyone.items]
+    assert keys == sorted(keys)
+
+    first = demo[0]
+    found = admin_client.list_portal_users(q=first.account_number)
+    assert [item.id for item in found.items] == [first.id]
+    assert admin_client.list_portal_users(q=first.email.upper()).items[0].id == first.id
+    assert admin_client.list_portal_users(q="no-such-portal-user").total == 0
+
+    active = admin_client.list_portal_users(status="active", page_size=100)
+    assert {item.id for item in demo} <= {item.id for item in active.items}
+    assert all(item.status == "active" for item in active.items)
+    assert all(item.locked for item in admin_client.list_portal_users(status="locked").items)
+
+    one = admin_client.list_portal_users(page=2, page_size=1)
+    assert (one.total, one.page, one.page_size) == (everyone.total, 2, 1)
+    assert [item.id for item in one.items] == [everyone.items[1].id]
+    # A care rep may list them too, and sees the same.
+    assert rep_client.list_portal_users(page_size=1).total == everyone.total
+
+
+@pytest.mark.parametrize(
+    ("arguments", "field"),
+    [({"status": "sleeping"}, "status"), ({"page_size": 101}, "page_size"), ({"page": 0}, "page")],
+)
+def test_a_bad_portal_user_query_names_the_field(
+    admin_client: ApiClient, arguments: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(ApiError) as refused:
+        admin_client.list_portal_users(**arguments)
+    assert refused.value.status == 422
+    assert list(refused.value.fields) == [field]
+
+
+def test_portal_users_need_a_sign_in(live_server: LiveServer) -> None:
+    with ApiClient(live_server.base_url) as anonymous, pytest.raises(ApiError) as refused:
+        anonymous.list_portal_users()
+    assert refused.value.is_auth
+
+
+def test_listing_portal_users_times_out_too() -> None:
+    with (
+        _silent_server() as address,
+        ApiClient(address, timeout=0.5) as client,
+        pytest.raises(ApiError) as slow,
+    ):
+        client.list_portal_users(page_size=1)
+    assert slow.value.code == "timeout"
 
 
 def test_audit_pages_show_the_profile_changes(admin_client: ApiClient, unique: str) -> None:

@@ -45,6 +45,7 @@ EXPECTED: dict[tuple[str, str], Permission | str | None] = {
     ("GET", "/api/v1/admin/profiles/<profile_id>/versions/<number>"): VIEW,
     ("POST", "/api/v1/admin/profiles/<profile_id>/versions/<number>/restore"): MANAGE,
     ("GET", "/api/v1/admin/audit"): Permission.VIEW_AUDIT,
+    ("GET", "/api/v1/admin/portal-users"): Permission.VIEW_PORTAL_USERS,
     ("POST", "/api/v1/admin/portal-users"): Permission.MANAGE_PORTAL_USER,
     ("PUT", "/api/v1/admin/portal-users/<user_id>/email"): Permission.MANAGE_PORTAL_USER,
 }
