@@ -8,9 +8,19 @@ from __future__ import annotations
 # Imported first so that qtawesome (through qtpy) draws with PySide6 even where PyQt is installed too.
 import PySide6  # noqa: F401
 import qtawesome as qta
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QStyle,
+    QStyleOptionViewItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 ACCENT = "#2f6fed"
 TEXT = "#1d2433"
@@ -22,6 +32,56 @@ ON_DARK = "#e8ecf6"
 def icon(name: str, color: str = TEXT, **options: object) -> QIcon:
     """Return a Font Awesome icon drawn by qtawesome, greyed out properly when disabled."""
     return qta.icon(name, color=color, color_disabled="#a7adba", **options)
+
+
+def ask_to_confirm(parent: QWidget, title: str, question: str, action: str, *, destructive: bool) -> bool:
+    """Ask with a button named for the action beside Cancel (the default); True when the action was chosen."""
+    if destructive:
+        kind, role = QMessageBox.Icon.Warning, QMessageBox.ButtonRole.DestructiveRole
+    else:
+        kind, role = QMessageBox.Icon.Question, QMessageBox.ButtonRole.AcceptRole
+    box = QMessageBox(kind, title, question, parent=parent)
+    chosen = box.addButton(action, role)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is chosen
+
+
+def title_block(title: QLabel, pill: QLabel, caption: QLabel, *, centre_pill: bool = False) -> QVBoxLayout:
+    """Lay out a title with a pill (a badge) beside it, over a caption; return the column."""
+    row = QHBoxLayout()
+    row.setSpacing(10)
+    row.addWidget(title)
+    if centre_pill:
+        row.addWidget(pill, 0, Qt.AlignmentFlag.AlignVCenter)
+    else:
+        row.addWidget(pill)
+    row.addStretch(1)
+    column = QVBoxLayout()
+    column.setSpacing(2)
+    column.addLayout(row)
+    column.addWidget(caption)
+    return column
+
+
+def paint_item_background(painter: QPainter, cell: QStyleOptionViewItem) -> None:
+    """Paint an item view cell's background and selection only, so a delegate can draw its own content."""
+    cell.text = ""
+    widget = cell.widget
+    style = widget.style() if widget is not None else None
+    if style is not None:
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
+
+
+def paint_pill(painter: QPainter, pill: QRectF, text: str, font: QFont, fill: str, color: str) -> None:
+    """Paint a text in a rounded, filled pill (a badge such as "Current" or "Landing page")."""
+    painter.setFont(font)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(fill))
+    painter.drawRoundedRect(pill, pill.height() / 2, pill.height() / 2)
+    painter.setPen(QColor(color))
+    painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
 
 
 class FieldError(QLabel):

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from pydantic import TypeAdapter, ValidationError
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QCompleter,
     QDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +16,13 @@ from common.profile import Name
 from common.schemas import ProfileSummary
 from common.validation import errors_from_pydantic
 from desktop_admin.api import ApiError
-from desktop_admin.views import ACCENT, MUTED, FieldError, MessageBanner, icon
+from desktop_admin.views import FieldError, MessageBanner
+from desktop_admin.views.dialog_parts import (
+    add_dialog_buttons,
+    add_dialog_header,
+    fill_profile_chooser,
+    profile_chooser,
+)
 
 NAME_RULES: TypeAdapter[str] = TypeAdapter(Name)
 NAME_LIMIT = 80
@@ -78,24 +80,13 @@ class DuplicateDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 18)
         layout.setSpacing(6)
 
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        badge = QLabel(self)
-        badge.setObjectName("tileBadge")
-        badge.setFixedSize(36, 36)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon("fa6s.copy", color=ACCENT).pixmap(QSize(18, 18)))
-        title = QLabel("Duplicate Existing Profile", self)
-        title.setObjectName("dialogTitle")
-        header.addWidget(badge)
-        header.addWidget(title, 1)
-        layout.addLayout(header)
-        explanation = QLabel(
-            "The copy starts with every setting of the profile you choose, except its markets.", self
+        add_dialog_header(
+            layout,
+            self,
+            "fa6s.copy",
+            "Duplicate Existing Profile",
+            "The copy starts with every setting of the profile you choose, except its markets.",
         )
-        explanation.setObjectName("muted")
-        explanation.setWordWrap(True)
-        layout.addWidget(explanation)
         layout.addSpacing(8)
 
         self.banner = MessageBanner(self)
@@ -103,29 +94,10 @@ class DuplicateDialog(QDialog):
 
         source_label = QLabel("Profile to copy", self)
         source_label.setObjectName("fieldLabel")
-        self.source_combo = QComboBox(self)
-        self.source_combo.setObjectName("sourceCombo")
-        self.source_combo.setEditable(True)
-        self.source_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.source_combo.setMinimumHeight(32)
-        self.source_combo.setAccessibleName("Profile to copy")
-        for profile in self._profiles:
-            self.source_combo.addItem(profile.name, profile.id)
-            self.source_combo.setItemData(
-                self.source_combo.count() - 1,
-                profile.description or profile.name,
-                Qt.ItemDataRole.ToolTipRole,
-            )
-        # Type any part of a name to find the profile.
-        completer = QCompleter(self._names, self.source_combo)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.source_combo.setCompleter(completer)
+        self.source_combo = profile_chooser(self, "sourceCombo", "Profile to copy")
+        fill_profile_chooser(self.source_combo, self._profiles)
         line = self.source_combo.lineEdit()
         assert line is not None  # the combo box is editable
-        line.setPlaceholderText("Type to find a profile")
-        line.addAction(icon("fa6s.magnifying-glass", color=MUTED), QLineEdit.ActionPosition.LeadingPosition)
         self.source_error = FieldError(self)
         source_label.setBuddy(self.source_combo)
 
@@ -148,17 +120,9 @@ class DuplicateDialog(QDialog):
         layout.addWidget(self.name_error)
         layout.addSpacing(14)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self.reject)
-        self.duplicate_button = QPushButton(icon("fa6s.copy", color="#ffffff"), "Duplicate", self)
-        self.duplicate_button.setObjectName("primaryButton")
-        self.duplicate_button.setDefault(True)
-        self.duplicate_button.clicked.connect(self.submit)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.duplicate_button)
-        layout.addLayout(buttons)
+        self.cancel_button, self.duplicate_button = add_dialog_buttons(
+            layout, self, "fa6s.copy", "Duplicate", self.submit
+        )
 
         self.source_combo.currentIndexChanged.connect(self._source_changed)
         line.textEdited.connect(self._source_typed)

@@ -10,7 +10,6 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QShowEvent
 from PySide6.QtWidgets import (
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
@@ -59,7 +57,17 @@ from desktop_admin.models.versions_table_model import (
     describe_action,
     describe_actor,
 )
-from desktop_admin.views import ACCENT, MUTED, TEXT, MessageBanner, icon
+from desktop_admin.views import (
+    ACCENT,
+    MUTED,
+    TEXT,
+    ask_to_confirm,
+    icon,
+    paint_item_background,
+    paint_pill,
+    title_block,
+)
+from desktop_admin.views.page import ConsolePage, read_only_table
 from desktop_admin.workers import BackgroundRunner
 
 PREVIOUS = "The version before it"
@@ -115,11 +123,7 @@ class VersionNumberDelegate(QStyledItemDelegate):
         cell = QStyleOptionViewItem(option)
         self.initStyleOption(cell, index)
         number = cell.text
-        cell.text = ""
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, cell, painter, widget)
+        paint_item_background(painter, cell)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = option.rect.adjusted(self.PADDING, 0, -4, 0)
@@ -135,12 +139,7 @@ class VersionNumberDelegate(QStyledItemDelegate):
             height = metrics.height() + 4
             left = rect.x() + QFontMetrics(cell.font).horizontalAdvance(number) + 10
             pill = QRectF(left, rect.y() + (rect.height() - height) / 2, width, height)
-            painter.setFont(badge_font)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#e3ecfd"))
-            painter.drawRoundedRect(pill, height / 2, height / 2)
-            painter.setPen(QColor(ACCENT))
-            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, CURRENT_TEXT)
+            paint_pill(painter, pill, CURRENT_TEXT, badge_font, "#e3ecfd", ACCENT)
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -189,35 +188,13 @@ class TintedDelegate(QStyledItemDelegate):
         super().paint(painter, option, index)
 
 
-def _table(name: str, accessible: str, parent: QWidget) -> QTableView:
-    table = QTableView(parent)
-    table.setObjectName(name)
-    table.setAccessibleName(accessible)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setShowGrid(False)
-    table.setWordWrap(False)
-    table.setTextElideMode(Qt.TextElideMode.ElideRight)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(32)
-    header = table.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setMinimumSectionSize(60)
-    return table
-
-
-class HistoryPage(QWidget):
+class HistoryPage(ConsolePage):
     """Shows one profile's versions; every server call runs on the window's worker thread.
 
     Selecting one version compares it with the one before it; selecting two (Ctrl+click), or
     choosing under Compare with, compares those two, older on the left. The version selected
     first is the one Restore acts on.
     """
-
-    status_message = Signal(str)
-    session_ended = Signal(str)
 
     def __init__(
         self,
@@ -227,13 +204,10 @@ class HistoryPage(QWidget):
         *,
         now: Clock | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(client, runner, parent)
         self.setObjectName("historyPage")
-        self._client = client
-        self._runner = runner
         self._wanted = False  # nothing is loaded until the page is first shown
         self._profiles: list[ProfileSummary] = []
-        self._profiles_loading = False
         self._profile_id: int | None = None
         self._primary: int | None = None
         self._other: int | None = None
@@ -252,22 +226,11 @@ class HistoryPage(QWidget):
     # --- layout ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 20)
-        layout.setSpacing(10)
-
-        title = QLabel("History", self)
-        title.setObjectName("pageTitle")
-        intro = QLabel(
+        layout = self._start_layout(
+            "History",
             "Every change to a profile is kept as a version. Compare any two, and restore an earlier one: "
             "it is saved as a new version, so nothing is lost.",
-            self,
         )
-        intro.setObjectName("muted")
-        intro.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
 
         controls = QHBoxLayout()
         controls.setSpacing(10)
@@ -308,9 +271,7 @@ class HistoryPage(QWidget):
         self.profile_info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls.addWidget(self.selection_hint)
         layout.addLayout(controls)
-
-        self.banner = MessageBanner(self)
-        layout.addWidget(self.banner)
+        self._add_banner(layout)
 
         self.body = QStackedWidget(self)
         self.placeholder = self._build_placeholder()
@@ -353,7 +314,7 @@ class HistoryPage(QWidget):
         return card
 
     def _build_versions(self) -> QTableView:
-        self.versions_table = _table("versionsTable", "Versions, newest first", self)
+        self.versions_table = read_only_table("versionsTable", "Versions, newest first", self, row_height=32)
         self.versions_table.setModel(self.versions_model)
         self.versions_table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.versions_table.setItemDelegateForColumn(COL_NUMBER, VersionNumberDelegate(self.versions_table))
@@ -379,24 +340,17 @@ class HistoryPage(QWidget):
 
         top = QHBoxLayout()
         top.setSpacing(10)
-        names = QVBoxLayout()
-        names.setSpacing(2)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(10)
         self.detail_title = QLabel(card)
         self.detail_title.setObjectName("detailTitle")
         self.current_badge = QLabel(CURRENT_TEXT, card)
         self.current_badge.setObjectName("currentBadge")
         self.current_badge.setToolTip("This is the version subscribers see now.")
         self.current_badge.setVisible(False)
-        title_row.addWidget(self.detail_title)
-        title_row.addWidget(self.current_badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        title_row.addStretch(1)
         self.detail_subtitle = QLabel(card)
         self.detail_subtitle.setObjectName("muted")
-        names.addLayout(title_row)
-        names.addWidget(self.detail_subtitle)
-        top.addLayout(names, 1)
+        top.addLayout(
+            title_block(self.detail_title, self.current_badge, self.detail_subtitle, centre_pill=True), 1
+        )
 
         compare_label = QLabel("Compare with", card)
         compare_label.setObjectName("fieldLabel")
@@ -425,7 +379,7 @@ class HistoryPage(QWidget):
         column.addWidget(self.summary_label)
 
         self.detail_stack = QStackedWidget(card)
-        self.changes_table = _table("changesTable", "Changes", card)
+        self.changes_table = read_only_table("changesTable", "Changes", card, row_height=32)
         self.changes_table.setModel(self.changes_model)
         self.changes_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.changes_table.setIconSize(QSize(14, 14))
@@ -464,19 +418,9 @@ class HistoryPage(QWidget):
             self.load_versions()
 
     def _load_profiles(self) -> None:
-        if self._profiles_loading:
-            return
-        self._profiles_loading = True
-        client = self._client
-        self._runner.run(
-            lambda: client.list_profiles(sort="name"),
-            on_success=self._profiles_loaded,
-            on_failure=self._profiles_failed,
-            busy_text="Loading profiles…",
-        )
+        self._list_profiles(self._profiles_loaded, self._show_failure)
 
     def _profiles_loaded(self, listing: ProfileList) -> None:
-        self._profiles_loading = False
         self.profiles_loaded_once = True
         self._profiles = sorted(listing.items, key=lambda p: p.name.casefold())
         self._syncing = True
@@ -498,10 +442,6 @@ class HistoryPage(QWidget):
             self._set_profile(None)
             self.banner.show_info("The profile whose history was shown has been removed.")
         self._update_profile_info()
-
-    def _profiles_failed(self, error: ApiError) -> None:
-        self._profiles_loading = False
-        self._show_failure(error)
 
     def profiles(self) -> list[ProfileSummary]:
         """Return the profiles the chooser offers, by name."""
@@ -874,12 +814,7 @@ class HistoryPage(QWidget):
 
     def confirm(self, title: str, question: str) -> bool:
         """Ask a yes/no question; tests replace this to answer without a modal dialog."""
-        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=self)
-        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is restore
+        return ask_to_confirm(self, title, question, "Restore", destructive=False)
 
     # --- reactions -------------------------------------------------------------------------
 
@@ -905,9 +840,3 @@ class HistoryPage(QWidget):
             parts.append("No markets")
         self.profile_info.setText("  ·  ".join(parts))
         self.profile_info.setToolTip(self.profile_info.text())
-
-    def _show_failure(self, error: ApiError) -> None:
-        if error.is_auth:
-            self.session_ended.emit(error.message)
-            return
-        self.banner.show_error(error.message)

@@ -20,8 +20,9 @@ from common.profile import Chat
 from common.validation import FieldErrors, parse
 from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
-from desktop_admin.views.profile_editor.tab import TabBase
-from desktop_admin.views.profile_editor.tickets_tab import ChevronComboBox, sentence
+from desktop_admin.views.profile_editor.tab import TabBase, sentence
+from desktop_admin.views.profile_editor.tab_parts import section_card
+from desktop_admin.views.profile_editor.tickets_tab import ChevronComboBox
 
 TEAMSUPPORT = "teamsupport"
 PROVIDERS: tuple[tuple[str, str | None], ...] = (("None", None), ("TeamSupport", TEAMSUPPORT))
@@ -156,23 +157,12 @@ class ChatTab(TabBase):
         return notice
 
     def _build_section(self) -> QFrame:
-        section = QFrame(self)
-        section.setObjectName("editorSection")
-        layout = QVBoxLayout(section)
-        layout.setContentsMargins(20, 16, 20, 18)
-        layout.setSpacing(4)
-        title = QLabel("Chat provider", section)
-        title.setObjectName("sectionTitle")
-        about = QLabel(
+        section, layout = section_card(
+            self,
+            "Chat provider",
             "Subscribers can chat with your support team from a bubble on every portal page. "
             "TeamSupport is the only supported provider; for another one, contact your Account Manager.",
-            section,
         )
-        about.setObjectName("sectionHint")
-        about.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(about)
-        layout.addSpacing(10)
 
         provider_label = QLabel("Provider", section)
         provider_label.setObjectName("fieldLabel")

@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 
 from common.profile import MAX_HELPFUL_LINKS, HelpfulLink
 from common.validation import FieldErrors, parse
-from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, MessageBanner, icon
+from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon
+from desktop_admin.views.dialog_parts import add_dialog_buttons
+from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import set_invalid
-from desktop_admin.views.profile_editor.tab import TabBase
-from desktop_admin.views.profile_editor.tickets_tab import ChevronComboBox, sentence
+from desktop_admin.views.profile_editor.tab import TabBase, sentence
+from desktop_admin.views.profile_editor.tickets_tab import ChevronComboBox
 
 NO_JOURNAL = "None — subscribers cannot add notes"
 JOURNAL_SUGGESTIONS = ("Customer Portal Note", "Support Request Note", "Customer Note")
@@ -67,25 +69,13 @@ class HelpfulLinkDialog(QDialog):
         self.setStyleSheet(STYLE)
         self.link: dict[str, str] | None = None
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.setSpacing(6)
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        badge = QLabel(self)
-        badge.setObjectName("iconBadge")
-        badge.setFixedSize(36, 36)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon("fa6s.link", color=ACCENT).pixmap(QSize(18, 18)))
-        title = QLabel(title_text, self)
-        title.setObjectName("dialogTitle")
-        header.addWidget(badge)
-        header.addWidget(title, 1)
-        layout.addLayout(header)
-        about = QLabel("Subscribers see the text on their Support page; it opens the address.", self)
-        about.setObjectName("fieldHint")
-        about.setWordWrap(True)
-        layout.addWidget(about)
+        layout = tab_parts.dialog_column(
+            self,
+            "fa6s.link",
+            title_text,
+            "Subscribers see the text on their Support page; it opens the address.",
+            spacing=6,
+        )
         layout.addSpacing(10)
 
         self.text_edit = QLineEdit(self)
@@ -105,7 +95,7 @@ class HelpfulLinkDialog(QDialog):
             ("Link text", self.text_edit, self.text_error),
             ("URL", self.url_edit, self.url_error),
         ):
-            label = QLabel(f'{caption} <span style="color:{DANGER}">*</span>', self)
+            label = QLabel(tab_parts.required_caption(caption), self)
             label.setObjectName("fieldLabel")
             label.setBuddy(edit)
             layout.addWidget(label)
@@ -117,20 +107,10 @@ class HelpfulLinkDialog(QDialog):
         url_hint.setObjectName("fieldHint")
         layout.insertWidget(layout.indexOf(self.url_error), url_hint)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = QPushButton(
-            icon("fa6s.check", color="#ffffff"), "Add link" if adding else "Save link", self
+        self.cancel_button, self.save_button = add_dialog_buttons(
+            layout, self, "fa6s.check", "Add link" if adding else "Save link", gap=6
         )
-        self.save_button.setObjectName("primaryButton")
-        self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        layout.addSpacing(6)
-        layout.addLayout(buttons)
 
         if link is not None:
             self.text_edit.setText(str(link.get("text", "")))
@@ -175,11 +155,7 @@ class LinkRow(QFrame):
         outer.setSpacing(2)
         row = QHBoxLayout()
         row.setSpacing(12)
-        mark = QLabel(self)
-        mark.setObjectName("linkIcon")
-        mark.setFixedSize(32, 32)
-        mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        mark.setPixmap(icon("fa6s.link", color=ACCENT).pixmap(QSize(14, 14)))
+        mark = tab_parts.icon_badge(self, 32, "fa6s.link", 14, name="linkIcon")
         texts = QVBoxLayout()
         texts.setSpacing(0)
         self.text_label = QLabel(self)
@@ -240,11 +216,7 @@ class LinksTab(TabBase):
         self.link_rows: list[LinkRow] = []
         self.link_dialog: HelpfulLinkDialog | None = None
 
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(16)
-        self.banner = MessageBanner(self)
-        column.addWidget(self.banner)
+        column, self.banner = tab_parts.banner_column(self, 16)
         column.addWidget(self._build_notes_section())
         column.addWidget(self._build_links_section())
         column.addStretch(1)
@@ -253,24 +225,9 @@ class LinksTab(TabBase):
 
     # -- building
 
-    def _section(self, title: str, about: str) -> tuple[QFrame, QVBoxLayout]:
-        section = QFrame(self)
-        section.setObjectName("editorSection")
-        layout = QVBoxLayout(section)
-        layout.setContentsMargins(20, 16, 20, 18)
-        layout.setSpacing(4)
-        heading = QLabel(title, section)
-        heading.setObjectName("sectionTitle")
-        layout.addWidget(heading)
-        hint = QLabel(about, section)
-        hint.setObjectName("sectionHint")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-        layout.addSpacing(10)
-        return section, layout
-
     def _build_notes_section(self) -> QFrame:
-        section, layout = self._section(
+        section, layout = tab_parts.section_card(
+            self,
             "Support request notes",
             "Subscribers can add notes to their support requests; each note is saved on the ticket as a "
             "journal of this type. A journal type kept only for portal notes is recommended.",
@@ -302,18 +259,17 @@ class LinksTab(TabBase):
         layout.addWidget(self.journal_combo)
         layout.addWidget(self.journal_error)
         layout.addWidget(self.journal_status)
-        hint = QLabel(
+        hint = tab_parts.hint_label(
             "Choose one of the journal types with class Trouble Ticket and Use in OnlineBill set in "
             "Admin Console Data Management, or type its name.",
             section,
         )
-        hint.setObjectName("fieldHint")
-        hint.setWordWrap(True)
         layout.addWidget(hint)
         return section
 
     def _build_links_section(self) -> QFrame:
-        section, layout = self._section(
+        section, layout = tab_parts.section_card(
+            self,
             "Helpful links",
             f"Up to {MAX_HELPFUL_LINKS} links on the subscriber's Support page, in this order: how-to "
             "guides, service status, anything that saves a call.",
@@ -336,9 +292,7 @@ class LinksTab(TabBase):
         self.add_link_button.clicked.connect(lambda: self.open_link_dialog())
         self.links_count = QLabel(section)
         self.links_count.setObjectName("count")
-        self.links_full_hint = QLabel(LINKS_FULL, section)
-        self.links_full_hint.setObjectName("fieldHint")
-        self.links_full_hint.setWordWrap(True)
+        self.links_full_hint = tab_parts.hint_label(LINKS_FULL, section)
         footer.addWidget(self.add_link_button)
         footer.addWidget(self.links_count)
         footer.addStretch(1)

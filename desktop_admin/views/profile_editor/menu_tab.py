@@ -18,7 +18,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QStyle,
     QStyledItemDelegate,
@@ -51,9 +50,11 @@ from desktop_admin.models.menu_items_model import (
     MenuEntry,
     MenuItemsModel,
 )
-from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, MessageBanner, icon
+from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, paint_pill
+from desktop_admin.views.dialog_parts import add_dialog_buttons
+from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
-from desktop_admin.views.profile_editor.tab import TabBase
+from desktop_admin.views.profile_editor.tab import REASON_VERBS, TabBase, sentence
 from desktop_admin.widgets.icon_picker import IconPicker
 
 LABEL_RULES: TypeAdapter[str] = TypeAdapter(Label)
@@ -68,12 +69,12 @@ SUBSECTIONS: tuple[tuple[str, str], ...] = (
 )
 LANDING_GREEN = "#1e7b34"
 LANDING_FILL = "#e6f4ea"
+# The menu's own rules read on from the field too: "appears more than once", "belongs only to…".
+MENU_REASON_VERBS = (*REASON_VERBS, "appears", "belongs")
 
-STYLE = f"""
-QFrame#editorSection {{ background: #ffffff; border: 1px solid #dfe3ea; border-radius: 10px; }}
-QLabel#paneTitle {{ font-size: 12pt; font-weight: 600; color: {TEXT}; }}
-QLabel#formTitle {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
-QLabel#sectionTitle {{ font-size: 12pt; font-weight: 600; color: {TEXT}; }}
+STYLE = (
+    tab_parts.PANES_STYLE
+    + f"""
 QLabel#groupCaption {{ color: {MUTED}; font-size: 8pt; font-weight: 600; letter-spacing: 1px; }}
 QLabel#formLabel {{ font-weight: 600; color: {TEXT}; }}
 QLabel#fieldHint {{ color: {MUTED}; }}
@@ -89,13 +90,9 @@ QLabel#subItem {{ color: {TEXT}; }}
 QFrame#separator {{ background: #e8ebf1; border: none; }}
 QFrame#optionGroup {{ background: #f8f9fc; border: 1px solid #e8ebf1; border-radius: 8px; }}
 QListView#menuList {{ background: transparent; border: none; outline: none; }}
-QScrollArea#formScroll {{ background: transparent; border: none; }}
-QScrollBar:vertical {{ background: transparent; width: 10px; margin: 4px 2px 4px 0; }}
-QScrollBar::handle:vertical {{ background: #c9d0dc; border-radius: 4px; min-height: 32px; }}
-QScrollBar::handle:vertical:hover {{ background: #aab3c2; }}
-QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
-QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
-QWidget#formBody {{ background: transparent; }}
+"""
+    + tab_parts.FORM_SCROLL_STYLE
+    + f"""
 QSpinBox QLineEdit {{ border: none; padding: 0; background: transparent; }}
 QToolButton#stepButton {{ border: 1px solid #c9d0dc; border-radius: 6px; background: #ffffff; }}
 QToolButton#stepButton:hover {{ background: #eef2f8; }}
@@ -105,17 +102,7 @@ QPushButton#dangerButton:hover {{ background: #fdecea; }}
 QPushButton#dangerButton:disabled {{ color: #b9bfcc; border-color: #e1e5ec; }}
 QListWidget#pageChoices {{ border: none; background: transparent; outline: none; }}
 """
-
-
-def sentence(subject: str, reason: str) -> str:
-    """Turn a field reason into a sentence: ("The label", "is required") -> "The label is required."."""
-    reason = reason.strip().rstrip(".")
-    if not reason:
-        return ""
-    first = reason.split(" ", 1)[0]
-    if first in ("is", "must", "has", "appears", "should", "belongs"):
-        return f"{subject} {reason}."
-    return f"{reason[:1].upper()}{reason[1:]}."
+)
 
 
 def label_problem(label: str) -> str:
@@ -127,31 +114,16 @@ def label_problem(label: str) -> str:
     return ""
 
 
-def _separator(parent: QWidget) -> QFrame:
-    line = QFrame(parent)
-    line.setObjectName("separator")
-    line.setFixedHeight(1)
-    return line
-
-
 def _form_label(
     text: str, parent: QWidget, *, required: bool = False, buddy: QWidget | None = None
 ) -> QLabel:
     label = QLabel(parent)
     label.setObjectName("formLabel")
     label.setTextFormat(Qt.TextFormat.RichText)
-    star = f' <span style="color:{DANGER}">*</span>' if required else ""
-    label.setText(f"{text}{star}")
+    label.setText(tab_parts.required_caption(text) if required else text)
     label.setMinimumWidth(118)
     if buddy is not None:
         label.setBuddy(buddy)
-    return label
-
-
-def _muted(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setObjectName("fieldHint")
-    label.setWordWrap(True)
     return label
 
 
@@ -172,17 +144,10 @@ class MenuItemDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        state = option.state
-        full: QRect = option.rect
-        selected = bool(state & QStyle.StateFlag.State_Selected)
-        hovered = bool(state & QStyle.StateFlag.State_MouseOver)
-        card = QRectF(full).adjusted(1.5, 2.5, -1.5, -2.5)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-
-        painter.setPen(QPen(QColor(ACCENT if selected else "#e1e5ec"), 1.2 if selected else 1))
-        painter.setBrush(QColor("#eef4fe" if selected else "#f7f9fc" if hovered else "#ffffff"))
-        painter.drawRoundedRect(card, 8, 8)
+        card = tab_parts.paint_card(painter, option)
 
         left = int(card.left())
         middle = int(card.center().y())
@@ -215,11 +180,7 @@ class MenuItemDelegate(QStyledItemDelegate):
             width = metrics.horizontalAdvance(text) + 14
             height = metrics.height() + 4
             pill = QRectF(right - width, middle - height / 2, width, height)
-            painter.setBrush(QColor(LANDING_FILL))
-            painter.drawRoundedRect(pill, height / 2, height / 2)
-            painter.setPen(QColor(LANDING_GREEN))
-            painter.setFont(pill_font)
-            painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
+            paint_pill(painter, pill, text, pill_font, LANDING_FILL, LANDING_GREEN)
             right = int(pill.left()) - 8
 
         text_left = int(tile.right()) + 12
@@ -270,28 +231,13 @@ class AddMenuItemDialog(QDialog):
         self.setWindowTitle("Add Menu Item")
         self.setMinimumWidth(440)
         self.setStyleSheet(STYLE)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 18)
-        layout.setSpacing(8)
-
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        badge = QLabel(self)
-        badge.setObjectName("iconBadge")
-        badge.setFixedSize(36, 36)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon("fa6s.plus", color=ACCENT).pixmap(QSize(18, 18)))
-        title = QLabel("Add Menu Item", self)
-        title.setObjectName("dialogTitle")
-        header.addWidget(badge)
-        header.addWidget(title, 1)
-        layout.addLayout(header)
-        layout.addWidget(
-            _muted(
-                "Removed pages can be put back. The page comes back at the end of the menu with its "
-                "standard name and icon, and with all of its sub-items.",
-                self,
-            )
+        layout = tab_parts.dialog_column(
+            self,
+            "fa6s.plus",
+            "Add Menu Item",
+            "Removed pages can be put back. The page comes back at the end of the menu with its "
+            "standard name and icon, and with all of its sub-items.",
+            spacing=8,
         )
         layout.addSpacing(4)
 
@@ -319,18 +265,8 @@ class AddMenuItemDialog(QDialog):
         self.pages_list.currentRowChanged.connect(self._update_button)
         layout.addWidget(self.pages_list)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        cancel = QPushButton("Cancel", self)
-        cancel.clicked.connect(self.reject)
-        self.add_button = QPushButton(icon("fa6s.plus", color="#ffffff"), "Add to menu", self)
-        self.add_button.setObjectName("primaryButton")
-        self.add_button.setDefault(True)
+        _cancel, self.add_button = add_dialog_buttons(layout, self, "fa6s.plus", "Add to menu", gap=8)
         self.add_button.clicked.connect(self.accept)
-        buttons.addWidget(cancel)
-        buttons.addWidget(self.add_button)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
         if pages:
             self.pages_list.setCurrentRow(0)
         self._update_button()
@@ -377,22 +313,14 @@ class MenuTab(TabBase):
         self.add_dialog: AddMenuItemDialog | None = None
         self.model = MenuItemsModel(self)
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(12)
-        self.banner = MessageBanner(self)
-        outer.addWidget(self.banner)
-        intro = _muted(
+        outer, self.banner = tab_parts.banner_column(self, 12)
+        intro = tab_parts.hint_label(
             "Arrange the menu subscribers see on the left of every portal page. Select an item to rename "
             "it, move it, change its icon or remove it. The first item is the landing page.",
             self,
         )
         outer.addWidget(intro)
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        columns.addWidget(self._build_list_card(), 0)
-        columns.addWidget(self._build_form_card(), 1)
-        outer.addLayout(columns, 1)
+        tab_parts.add_list_and_form(outer, self._build_list_card(), self._build_form_card())
 
         self.model.rowsMoved.connect(self._on_rows_moved)
         self.list_view.selectionModel().currentChanged.connect(self._on_current_changed)
@@ -401,12 +329,7 @@ class MenuTab(TabBase):
     # -- building
 
     def _build_list_card(self) -> QFrame:
-        card = QFrame(self)
-        card.setObjectName("editorSection")
-        card.setFixedWidth(372)
-        layout = QVBoxLayout(card)
-        layout.setContentsMargins(14, 14, 14, 14)
-        layout.setSpacing(8)
+        card, layout = tab_parts.list_pane(self, 372)
         header = QHBoxLayout()
         title = QLabel("Menu preview", card)
         title.setObjectName("paneTitle")
@@ -416,7 +339,7 @@ class MenuTab(TabBase):
         header.addStretch(1)
         header.addWidget(self.count_label)
         layout.addLayout(header)
-        hint = _muted("Drag an item by its grip to change the order.", card)
+        hint = tab_parts.hint_label("Drag an item by its grip to change the order.", card)
         layout.addWidget(hint)
 
         self.list_view = QListView(card)
@@ -447,66 +370,23 @@ class MenuTab(TabBase):
         return card
 
     def _build_form_card(self) -> QFrame:
-        card = QFrame(self)
-        card.setObjectName("editorSection")
-        card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(0, 0, 0, 0)
-        self.form_scroll = QScrollArea(card)
-        self.form_scroll.setObjectName("formScroll")
-        self.form_scroll.setWidgetResizable(True)
-        self.form_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget()
-        body.setObjectName("formBody")
-        self.form_scroll.setWidget(body)
-        self.form_scroll.viewport().setAutoFillBackground(False)
-        card_layout.addWidget(self.form_scroll)
-
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(14)
-
-        self.empty_label = QLabel("Select a menu item on the left to edit it.", body)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty_label, 1)
-
-        self.form = QWidget(body)
-        form = QVBoxLayout(self.form)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setSpacing(14)
-        # the form takes the whole height and keeps its spare room at its own bottom, so its parts
-        # are laid out from their current sizes even when they changed while hidden
-        layout.addWidget(self.form, 1)
+        pane = tab_parts.form_pane(self, "Select a menu item on the left to edit it.")
+        self.form_scroll, self.empty_label, self.form, form = pane.scroll, pane.empty, pane.form, pane.column
 
         # header: icon, label, landing page pill, the page it links to
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        self.header_icon = QLabel(self.form)
-        self.header_icon.setObjectName("iconBadge")
-        self.header_icon.setFixedSize(44, 44)
-        self.header_icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(10)
+        self.header_icon = tab_parts.icon_badge(self.form, 44)
         self.title_label = QLabel(self.form)
         self.title_label.setObjectName("formTitle")
         self.landing_badge = QLabel("Landing page", self.form)
         self.landing_badge.setObjectName("landingBadge")
         self.landing_badge.setToolTip("Subscribers see this page first after they sign in.")
-        title_row.addWidget(self.title_label)
-        title_row.addWidget(self.landing_badge)
-        title_row.addStretch(1)
-        self.page_caption = _muted("", self.form)
-        titles.addLayout(title_row)
-        titles.addWidget(self.page_caption)
-        header.addWidget(self.header_icon, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(titles, 1)
-        form.addLayout(header)
+        self.page_caption = tab_parts.hint_label("", self.form)
+        tab_parts.add_form_header(
+            form, self.header_icon, self.title_label, self.landing_badge, self.page_caption
+        )
         self.item_error = FieldError(self.form)
         form.addWidget(self.item_error)
-        form.addWidget(_separator(self.form))
+        form.addWidget(tab_parts.separator(self.form))
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
@@ -544,7 +424,7 @@ class MenuTab(TabBase):
         self.children_rows.setContentsMargins(12, 8, 12, 8)
         self.children_rows.setSpacing(6)
         self.children_layout.addWidget(self.children_frame)
-        self.children_hint = _muted(
+        self.children_hint = tab_parts.hint_label(
             "Sub-item names are fixed: only the top-level name can be changed.", self.children_box
         )
         self.children_layout.addWidget(self.children_hint)
@@ -574,7 +454,7 @@ class MenuTab(TabBase):
         order_row.addWidget(self.move_up_button)
         order_row.addWidget(self.move_down_button)
         order_row.addSpacing(6)
-        self.order_hint = _muted("", self.form)
+        self.order_hint = tab_parts.hint_label("", self.form)
         order_row.addWidget(self.order_hint, 1)
         grid.addWidget(
             _form_label("Display order", self.form, buddy=self.order_spin),
@@ -614,19 +494,19 @@ class MenuTab(TabBase):
         self.corporate_section = self._build_corporate_section(self.form)
         form.addWidget(self.corporate_section)
 
-        form.addWidget(_separator(self.form))
+        form.addWidget(tab_parts.separator(self.form))
         remove_row = QHBoxLayout()
         remove_row.setSpacing(14)
         self.remove_button = QPushButton(icon("fa6s.trash-can", color=DANGER), "Remove from menu", self.form)
         self.remove_button.setObjectName("dangerButton")
         self.remove_button.setAccessibleName("Remove from menu")
         self.remove_button.clicked.connect(self.remove_current)
-        self.remove_hint = _muted("", self.form)
+        self.remove_hint = tab_parts.hint_label("", self.form)
         remove_row.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         remove_row.addWidget(self.remove_hint, 1)
         form.addLayout(remove_row)
         form.addStretch(1)
-        return card
+        return pane.card
 
     def _step_button(self, icon_name: str, text: str) -> QToolButton:
         button = QToolButton(self.form)
@@ -642,14 +522,11 @@ class MenuTab(TabBase):
     def _build_settings_section(self, parent: QWidget) -> QWidget:
         section = QWidget(parent)
         section.setObjectName("settingsSection")
-        layout = QVBoxLayout(section)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(8)
-        title = QLabel("Settings view", section)
-        title.setObjectName("sectionTitle")
-        layout.addWidget(title)
+        layout = tab_parts.titled_column(section, "Settings view", margins=(0, 4, 0, 0), spacing=8)
         layout.addWidget(
-            _muted("Choose what subscribers using this profile see when they open Settings.", section)
+            tab_parts.hint_label(
+                "Choose what subscribers using this profile see when they open Settings.", section
+            )
         )
         self.settings_error = FieldError(section)
         layout.addWidget(self.settings_error)
@@ -662,7 +539,7 @@ class MenuTab(TabBase):
         columns.addWidget(submenus, 1)
         columns.addWidget(self.subsections_group, 1)
         layout.addLayout(columns)
-        self.subsections_hint = _muted(
+        self.subsections_hint = tab_parts.hint_label(
             "The subsections are part of the Account Settings submenu; turn it on to choose them.", section
         )
         layout.addWidget(self.subsections_hint)
@@ -691,12 +568,7 @@ class MenuTab(TabBase):
     def _build_corporate_section(self, parent: QWidget) -> QWidget:
         section = QWidget(parent)
         section.setObjectName("corporateSection")
-        layout = QVBoxLayout(section)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(8)
-        title = QLabel("Corporate accounts", section)
-        title.setObjectName("sectionTitle")
-        layout.addWidget(title)
+        layout = tab_parts.titled_column(section, "Corporate accounts", margins=(0, 4, 0, 0), spacing=8)
         group = QFrame(section)
         group.setObjectName("optionGroup")
         inner = QVBoxLayout(group)
@@ -708,7 +580,7 @@ class MenuTab(TabBase):
         self.corporate_toggle.toggled.connect(self._on_corporate_toggled)
         inner.addWidget(self.corporate_toggle)
         inner.addWidget(
-            _muted(
+            tab_parts.hint_label(
                 "Parent accounts get a link on the Account Summary page to browse their corporate "
                 "structure and switch to any child account.",
                 group,
@@ -757,7 +629,7 @@ class MenuTab(TabBase):
                 key = self.model.entry(int(parts[1])).key
                 per_key.setdefault(key, {}).setdefault(".".join(parts[2:]), reason)
             else:
-                general.append(sentence("The menu", reason))
+                general.append(sentence("The menu", reason, MENU_REASON_VERBS))
         self._errors = per_key
         self.model.set_errors({key: self._first_reason(found) for key, found in per_key.items()})
         if general:
@@ -1021,18 +893,20 @@ class MenuTab(TabBase):
     def _first_reason(found: Mapping[str, str]) -> str:
         for field, reason in found.items():
             name = field.split(".", 1)[0].replace("_", " ")
-            return sentence(f"The {name}" if name else "This item", reason)
+            return sentence(f"The {name}" if name else "This item", reason, MENU_REASON_VERBS)
         return ""
 
     def _show_errors_for(self, key: str | None) -> None:
         found = self._errors.get(key, {}) if key else {}
-        self.label_error.show_reason(sentence("The label", found.get("label", "")))
+        self.label_error.show_reason(sentence("The label", found.get("label", ""), MENU_REASON_VERBS))
         set_invalid(self.label_edit, "label" in found)
-        self.icon_error.show_reason(sentence("The icon", found.get("icon", "")))
+        self.icon_error.show_reason(sentence("The icon", found.get("icon", ""), MENU_REASON_VERBS))
         settings = [reason for field, reason in found.items() if field.startswith("settings_view")]
-        self.settings_error.show_reason(sentence("The Settings view", settings[0]) if settings else "")
+        self.settings_error.show_reason(
+            sentence("The Settings view", settings[0], MENU_REASON_VERBS) if settings else ""
+        )
         other = [
-            sentence("This item", reason)
+            sentence("This item", reason, MENU_REASON_VERBS)
             for field, reason in found.items()
             if field not in ("label", "icon") and not field.startswith("settings_view")
         ]

@@ -1,4 +1,7 @@
-"""The contract every profile-editor tab keeps, so the editor can treat all tabs alike."""
+"""The contract every profile-editor tab keeps, so the editor can treat all tabs alike.
+
+``sentence`` turns a field's reason into the sentence a tab shows for it.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,20 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
+
+# A reason starting with one of these reads on from the field's name ("The name is required.");
+# any other reason is a sentence of its own.
+REASON_VERBS: tuple[str, ...] = ("is", "must", "has", "should")
+
+
+def sentence(subject: str, reason: str, verbs: tuple[str, ...] = REASON_VERBS) -> str:
+    """Turn a field reason into a sentence: ("The name", "is required") -> "The name is required."."""
+    reason = reason.strip().rstrip(".")
+    if not reason:
+        return ""
+    if reason.split(" ", 1)[0] in verbs:
+        return f"{subject} {reason}."
+    return f"{reason[:1].upper()}{reason[1:]}."
 
 
 class EditorTab(Protocol):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -20,21 +20,19 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QStackedWidget,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from common.profile import Duration, DurationUnit, SupportRequestType
 from common.validation import FieldErrors, parse
-from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, MessageBanner, icon
+from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, paint_pill
+from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
-from desktop_admin.views.profile_editor.tab import TabBase
+from desktop_admin.views.profile_editor.tab import TabBase, sentence
 
 ENABLED_ROLE = Qt.ItemDataRole.UserRole + 1
 SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -76,11 +74,9 @@ GREEN_FILL = "#e6f4ea"
 GREY = "#5b6478"
 GREY_FILL = "#eef1f6"
 
-STYLE = f"""
-QFrame#editorSection {{ background: #ffffff; border: 1px solid #dfe3ea; border-radius: 10px; }}
-QLabel#paneTitle {{ font-size: 12pt; font-weight: 600; color: {TEXT}; }}
-QLabel#formTitle {{ font-size: 15pt; font-weight: 600; color: {TEXT}; }}
-QLabel#sectionTitle {{ font-size: 12pt; font-weight: 600; color: {TEXT}; }}
+STYLE = (
+    tab_parts.PANES_STYLE
+    + f"""
 QLabel#fieldLabel {{ font-weight: 600; color: {TEXT}; }}
 QLabel#fieldHint {{ color: {MUTED}; }}
 QLabel#count {{ color: {MUTED}; background: #eef1f6; border-radius: 9px; padding: 1px 8px; }}
@@ -94,28 +90,15 @@ QLabel#iconBadge {{ background: #e8effd; border-radius: 10px; }}
 QLabel#emptyState {{ color: {MUTED}; padding: 16px; }}
 QFrame#separator {{ background: #e8ebf1; border: none; }}
 QListWidget#typeList {{ background: transparent; border: none; outline: none; }}
-QScrollArea#formScroll {{ background: transparent; border: none; }}
-QScrollBar:vertical {{ background: transparent; width: 10px; margin: 4px 2px 4px 0; }}
-QScrollBar::handle:vertical {{ background: #c9d0dc; border-radius: 4px; min-height: 32px; }}
-QScrollBar::handle:vertical:hover {{ background: #aab3c2; }}
-QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
-QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: transparent; }}
-QWidget#formBody {{ background: transparent; }}
+"""
+    + tab_parts.FORM_SCROLL_STYLE
+    + f"""
 QComboBox QLineEdit, QSpinBox QLineEdit {{ border: none; padding: 0; background: transparent; }}
 QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {DANGER}; }}
 QPushButton#dangerButton {{ color: {DANGER}; border: 1px solid #efc2bd; background: #ffffff; }}
 QPushButton#dangerButton:hover {{ background: #fdecea; }}
 """
-
-
-def sentence(subject: str, reason: str) -> str:
-    """Turn a field reason into a sentence: ("The name", "is required") -> "The name is required."."""
-    reason = reason.strip().rstrip(".")
-    if not reason:
-        return ""
-    if reason.split(" ", 1)[0] in ("is", "must", "has", "should"):
-        return f"{subject} {reason}."
-    return f"{reason[:1].upper()}{reason[1:]}."
+)
 
 
 def new_request_type() -> dict[str, Any]:
@@ -221,14 +204,9 @@ class RequestTypeDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        hovered = bool(option.state & QStyle.StateFlag.State_MouseOver)
-        card = QRectF(option.rect).adjusted(1.5, 2.5, -1.5, -2.5)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QPen(QColor(ACCENT if selected else "#e1e5ec"), 1.2 if selected else 1))
-        painter.setBrush(QColor("#eef4fe" if selected else "#f7f9fc" if hovered else "#ffffff"))
-        painter.drawRoundedRect(card, 8, 8)
+        card = tab_parts.paint_card(painter, option)
 
         base: QFont = option.font
         middle = int(card.center().y())
@@ -247,11 +225,8 @@ class RequestTypeDelegate(QStyledItemDelegate):
         width = metrics.horizontalAdvance(badge_text) + 16
         height = metrics.height() + 4
         badge = QRectF(right - width, middle - height / 2, width, height)
-        painter.setBrush(QColor(GREEN_FILL if enabled else GREY_FILL))
-        painter.drawRoundedRect(badge, height / 2, height / 2)
-        painter.setPen(QColor(GREEN if enabled else GREY))
-        painter.setFont(badge_font)
-        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), badge_text)
+        fill, colour = (GREEN_FILL, GREEN) if enabled else (GREY_FILL, GREY)
+        paint_pill(painter, badge, badge_text, badge_font, fill, colour)
 
         left = int(card.left()) + 14
         text_width = max(10, int(badge.left()) - 10 - left)
@@ -294,37 +269,22 @@ class TicketsTab(TabBase):
         self.errors: dict[str, FieldError] = {}
         self._invalid_widgets: dict[str, QWidget] = {}
 
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(12)
-        self.banner = MessageBanner(self)
-        outer.addWidget(self.banner)
-        intro = QLabel(
+        outer, self.banner = tab_parts.banner_column(self, 12)
+        intro = tab_parts.hint_label(
             "Support request types are what subscribers choose from when they open a support request in "
             "the portal; each becomes a ticket with the configuration below. Disabled types are kept but "
             "not offered.",
             self,
         )
-        intro.setObjectName("fieldHint")
-        intro.setWordWrap(True)
         outer.addWidget(intro)
-        columns = QHBoxLayout()
-        columns.setSpacing(16)
-        columns.addWidget(self._build_list_pane(), 0)
-        columns.addWidget(self._build_form_pane(), 1)
-        outer.addLayout(columns, 1)
+        tab_parts.add_list_and_form(outer, self._build_list_pane(), self._build_form_pane())
         self._refresh_list()
         self._show_row(-1)
 
     # -- building
 
     def _build_list_pane(self) -> QFrame:
-        pane = QFrame(self)
-        pane.setObjectName("editorSection")
-        pane.setFixedWidth(340)
-        layout = QVBoxLayout(pane)
-        layout.setContentsMargins(14, 14, 14, 14)
-        layout.setSpacing(8)
+        pane, layout = tab_parts.list_pane(self, 340)
         title = QLabel("Support request types", pane)
         title.setObjectName("paneTitle")
         self.count_label = QLabel(pane)
@@ -359,62 +319,20 @@ class TicketsTab(TabBase):
         return pane
 
     def _build_form_pane(self) -> QFrame:
-        pane = QFrame(self)
-        pane.setObjectName("editorSection")
-        pane_layout = QVBoxLayout(pane)
-        pane_layout.setContentsMargins(0, 0, 0, 0)
-        scroll = QScrollArea(pane)
-        scroll.setObjectName("formScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        body = QWidget()
-        body.setObjectName("formBody")
-        scroll.setWidget(body)
-        scroll.viewport().setAutoFillBackground(False)
-        pane_layout.addWidget(scroll)
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(14)
+        pane = tab_parts.form_pane(self, "Select a support request type on the left, or add one.")
+        self.form_empty, self.form, form = pane.empty, pane.form, pane.column
 
-        self.form_empty = QLabel("Select a support request type on the left, or add one.", body)
-        self.form_empty.setObjectName("emptyState")
-        self.form_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.form_empty, 1)
-        self.form = QWidget(body)
-        form = QVBoxLayout(self.form)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setSpacing(14)
-        layout.addWidget(self.form, 1)  # spare room stays at the bottom of the form itself
-
-        header = QHBoxLayout()
-        header.setSpacing(12)
-        badge = QLabel(self.form)
-        badge.setObjectName("iconBadge")
-        badge.setFixedSize(44, 44)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon("fa6s.ticket", color=ACCENT).pixmap(QSize(22, 22)))
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        title_row = QHBoxLayout()
-        title_row.setSpacing(10)
+        badge = tab_parts.icon_badge(self.form, 44, "fa6s.ticket", 22)
         self.title_label = QLabel(self.form)
         self.title_label.setObjectName("formTitle")
         self.state_badge = QLabel(self.form)
         self.state_badge.setObjectName("stateBadge")
-        title_row.addWidget(self.title_label)
-        title_row.addWidget(self.state_badge)
-        title_row.addStretch(1)
         required_note = QLabel(
             f'Fields marked <span style="color:{DANGER}">*</span> are required.', self.form
         )
         required_note.setObjectName("fieldHint")
-        titles.addLayout(title_row)
-        titles.addWidget(required_note)
-        header.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
-        header.addLayout(titles, 1)
-        form.addLayout(header)
-        form.addWidget(self._separator())
+        tab_parts.add_form_header(form, badge, self.title_label, self.state_badge, required_note)
+        form.addWidget(tab_parts.separator(self.form))
 
         top = QGridLayout()
         top.setHorizontalSpacing(16)
@@ -440,17 +358,15 @@ class TicketsTab(TabBase):
         self.enabled_hint.setObjectName("fieldHint")
         form.addWidget(self.enabled_hint)
 
-        form.addWidget(self._separator())
+        form.addWidget(tab_parts.separator(self.form))
         section_title = QLabel("Ticket configuration", self.form)
         section_title.setObjectName("sectionTitle")
         form.addWidget(section_title)
-        section_hint = QLabel(
+        section_hint = tab_parts.hint_label(
             "What the ticket opened from this request looks like. Use the journal types, categories, "
             "statuses and priorities set up in Admin Console Data Management.",
             self.form,
         )
-        section_hint.setObjectName("fieldHint")
-        section_hint.setWordWrap(True)
         form.addWidget(section_hint)
 
         grid = QGridLayout()
@@ -482,14 +398,12 @@ class TicketsTab(TabBase):
         ):
             self._place(durations, 0, column, name, label, self._duration_input(name, label), required=True)
         form.addLayout(durations)
-        durations_hint = QLabel(
+        durations_hint = tab_parts.hint_label(
             "The ticket's action and commit dates are this long after the request is opened.", self.form
         )
-        durations_hint.setObjectName("fieldHint")
-        durations_hint.setWordWrap(True)
         form.addWidget(durations_hint)
 
-        form.addWidget(self._separator())
+        form.addWidget(tab_parts.separator(self.form))
         remove_row = QHBoxLayout()
         self.remove_button = QPushButton(
             icon("fa6s.trash-can", color=DANGER), "Remove support type", self.form
@@ -501,13 +415,7 @@ class TicketsTab(TabBase):
         remove_row.addStretch(1)
         form.addLayout(remove_row)
         form.addStretch(1)
-        return pane
-
-    def _separator(self) -> QFrame:
-        line = QFrame(self.form)
-        line.setObjectName("separator")
-        line.setFixedHeight(1)
-        return line
+        return pane.card
 
     def _place(
         self,
@@ -520,8 +428,9 @@ class TicketsTab(TabBase):
         *,
         required: bool | None = None,
     ) -> None:
-        star = f' <span style="color:{DANGER}">*</span>' if (required or name in REQUIRED) else ""
-        caption = QLabel(f"{label}{star}", self.form)
+        caption = QLabel(
+            tab_parts.required_caption(label) if required or name in REQUIRED else label, self.form
+        )
         caption.setObjectName("fieldLabel")
         caption.setTextFormat(Qt.TextFormat.RichText)
         caption.setBuddy(widget)
