@@ -7,17 +7,20 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop_admin.api import ApiClient, normalise_base_url
+from desktop_admin.bundle import BUNDLE_SUFFIX, Bundle, BundleError, load_bundle
 from desktop_admin.credentials import CredentialStore, CredentialsUnavailable
 from desktop_admin.settings import Settings, SettingsStore
 from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT
 from desktop_admin.views.login_dialog import LoginDialog, SignedIn
 from desktop_admin.views.main_window import MainWindow
+from desktop_admin.views.profile_editor.editor import ProfileEditor
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +169,7 @@ class Console(QObject):
         self._keyring_available: bool | None = None
         self.login_dialog: LoginDialog | None = None
         self.main_window: MainWindow | None = None
+        self.offline_editor: ProfileEditor | None = None
 
     # --- the two windows -------------------------------------------------------------------
 
@@ -186,6 +190,7 @@ class Console(QObject):
             notice_is_error=notice_is_error,
         )
         dialog.signed_in.connect(self._signed_in)
+        dialog.offline_requested.connect(lambda: self.work_offline())
         dialog.rejected.connect(self._login_cancelled)
         self.login_dialog = dialog
         dialog.show()
@@ -209,6 +214,39 @@ class Console(QObject):
         if self.login_dialog is not None:
             self.login_dialog.deleteLater()
             self.login_dialog = None
+
+    def work_offline(self, bundle: Bundle | None = None, path: Path | None = None) -> ProfileEditor:
+        """Edit a bundle (None: a new one) with no server; closing it goes back to signing in."""
+        if self.offline_editor is not None:
+            self.offline_editor.raise_()
+            self.offline_editor.activateWindow()
+            return self.offline_editor
+        editor = ProfileEditor(None, bundle=bundle, bundle_path=path)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        editor.closed.connect(self._offline_closed)
+        self.offline_editor = editor
+        if self.login_dialog is not None:
+            self.login_dialog.hide()
+        editor.show()
+        return editor
+
+    def open_file(self, path: Path) -> ProfileEditor | LoginDialog:
+        """Open a bundle named on the command line offline, or say at sign-in why it cannot be."""
+        try:
+            bundle = load_bundle(path)
+        except BundleError as exc:
+            return self.start(f"{path.name}: {exc.message}", notice_is_error=True)
+        return self.work_offline(bundle, path)
+
+    def _offline_closed(self) -> None:
+        self.offline_editor = None
+        if self.main_window is not None:
+            return
+        if self.login_dialog is None:
+            self.start()
+        else:
+            self.login_dialog.show()
+            self.login_dialog.raise_()
 
     def _signed_out(self, notice: str, is_error: bool) -> None:
         window = self.main_window
@@ -260,7 +298,22 @@ def parse_arguments(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]
     """Read the console's options; the rest is left for Qt."""
     parser = argparse.ArgumentParser(prog="portal-console", description="The customer-care console.")
     parser.add_argument("--server", metavar="URL", help="the portal server to sign in to")
-    return parser.parse_known_args(list(argv))
+    parser.add_argument(
+        "--offline", action="store_true", help="edit a new profile bundle without signing in to a server"
+    )
+    parser.add_argument(
+        "--open",
+        dest="bundle",
+        metavar="BUNDLE",
+        type=Path,
+        help=f"a profile bundle ({BUNDLE_SUFFIX}) to open without a server; a bare file name works too",
+    )
+    arguments, rest = parser.parse_known_args(list(argv))
+    # A bundle named on its own (as a file manager passes it) is ours; every other word is Qt's.
+    named = [word for word in rest if word.endswith(BUNDLE_SUFFIX) and not word.startswith("-")]
+    if named and arguments.bundle is None:
+        arguments.bundle = Path(named[0])
+    return arguments, [word for word in rest if word not in named]
 
 
 def run(
@@ -286,7 +339,12 @@ def run(
         parent=app,
     )
     console.finished.connect(app.quit)
-    console.start()
+    if arguments.bundle is not None:
+        console.open_file(arguments.bundle)
+    elif arguments.offline:
+        console.work_offline()
+    else:
+        console.start()
     return app, console
 
 

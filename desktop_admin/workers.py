@@ -123,7 +123,11 @@ class BackgroundRunner(QObject):
         except ApiError as exc:
             error = exc
         except Exception as exc:
-            log.exception("Background call failed")
+            if isinstance(getattr(exc, "message", None), str):
+                # The console's own errors (a bundle that is not one, no keyring) are news, not faults.
+                log.info("Background call refused: %s", exc)
+            else:
+                log.exception("Background call failed")
             error = as_api_error(exc)
         try:
             self._completed.emit(task_id, result, error)

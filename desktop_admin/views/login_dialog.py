@@ -52,6 +52,8 @@ class LoginDialog(QDialog):
     """Asks where and as whom to sign in, signs in on a worker thread, and says plainly what failed."""
 
     signed_in = Signal(object)
+    offline_requested = Signal()
+    """The user chose to edit profile bundles without a server."""
 
     def __init__(
         self,
@@ -182,6 +184,14 @@ class LoginDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         buttons.addWidget(self.busy_label)
+        self.offline_button = QPushButton(icon("fa6s.plane", color=ACCENT), "Work offline", self)
+        self.offline_button.setObjectName("rowLink")
+        self.offline_button.setFlat(True)
+        self.offline_button.setToolTip(
+            "Edit and preview profile bundle files without a server; publish them once signed in."
+        )
+        self.offline_button.clicked.connect(self.offline_requested)
+        buttons.addWidget(self.offline_button)
         buttons.addStretch(1)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.clicked.connect(self.reject)
@@ -272,6 +282,7 @@ class LoginDialog(QDialog):
     def _set_working(self, working: bool) -> None:
         self.form.setEnabled(not working)
         self.sign_in_button.setEnabled(not working)
+        self.offline_button.setEnabled(not working)
 
     def _clear_errors(self) -> None:
         self.banner.dismiss()

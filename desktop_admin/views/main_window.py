@@ -5,17 +5,20 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -24,6 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_admin.api import ApiError
+from desktop_admin.bundle import (
+    BUNDLE_FILE_FILTER,
+    BUNDLE_SUFFIX,
+    Bundle,
+    export_bundle,
+    load_bundle,
+)
 from desktop_admin.views import ACCENT, MUTED, ON_DARK, icon
 from desktop_admin.views.busy import BusyIndicator, BusyLabel
 from desktop_admin.views.history_page import HistoryPage
@@ -73,6 +83,7 @@ class MainWindow(QMainWindow):
         self._signed_out = False
         self.last_status = ""
         self.editors: list[ProfileEditor] = []
+        self.problem_box: QMessageBox | None = None
 
         host = urlsplit(session.server_url).netloc or session.server_url
         self.setObjectName("mainWindow")
@@ -105,6 +116,7 @@ class MainWindow(QMainWindow):
         self.profiles_page.status_message.connect(self.show_status)
         self.profiles_page.session_ended.connect(self._session_ended)
         self.profiles_page.edit_requested.connect(self.open_profile_editor)
+        self.profiles_page.export_requested.connect(self.export_profile)
 
         self.show_page(PAGE_HOME)
         if session.note:
@@ -131,6 +143,26 @@ class MainWindow(QMainWindow):
         self.go_profiles_action = QAction(icon("fa6s.id-card"), "&Profiles", self)
         self.go_profiles_action.setShortcut(QKeySequence("Ctrl+2"))
         self.go_profiles_action.triggered.connect(lambda: self.show_page(PAGE_PROFILES))
+        self.new_bundle_action = QAction(icon("fa6s.file-circle-plus"), "&New Profile Bundle", self)
+        self.new_bundle_action.setToolTip(
+            "Brand a profile in a file of its own, from the out-of-box configuration"
+        )
+        self.new_bundle_action.triggered.connect(lambda: self.open_bundle_editor(None, None))
+        self.open_bundle_action = QAction(icon("fa6s.folder-open"), "&Open Profile Bundle…", self)
+        self.open_bundle_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        self.open_bundle_action.setToolTip("Edit and preview a profile bundle file (Ctrl+O)")
+        self.open_bundle_action.triggered.connect(lambda: self.open_bundle())
+        self.publish_bundle_action = QAction(icon("fa6s.cloud-arrow-up"), "&Publish Bundle to Server…", self)
+        self.publish_bundle_action.setToolTip(
+            "Put a profile bundle on this server, as a new profile or over one"
+        )
+        self.publish_bundle_action.triggered.connect(lambda: self.open_bundle(publish=True))
+        self.export_action = QAction(icon("fa6s.file-export"), "&Export Profile…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip(
+            "Save the profile chosen on the Profiles page as a bundle file (Ctrl+E)"
+        )
+        self.export_action.triggered.connect(lambda: self.export_profile())
 
     def _build_central(self, host: str) -> None:
         central = QWidget(self)
@@ -240,6 +272,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menu_bar = self.menuBar()
         file_menu = menu_bar.addMenu("&File")
+        file_menu.addAction(self.new_bundle_action)
+        file_menu.addAction(self.open_bundle_action)
+        file_menu.addAction(self.publish_bundle_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.refresh_action)
         file_menu.addSeparator()
         file_menu.addAction(self.sign_out_action)
@@ -294,6 +331,26 @@ class MainWindow(QMainWindow):
             self.home_page.set_profile_count(None)
         self.profiles_page.refresh()
         self.history_page.refresh()
+        self._load_portal_user_count()
+
+    def _load_portal_user_count(self) -> None:
+        """Count the portal users for the home page (one row asked for: only the total matters)."""
+        if self.home_page.portal_user_count is None:
+            self.home_page.set_portal_user_count(None)
+        client, home = self._client, self.home_page
+
+        def failed(error: ApiError) -> None:
+            if error.is_auth:
+                self._session_ended(error.message)
+            else:
+                home.set_portal_user_count_failed()
+
+        self.runner.run(
+            lambda: client.list_portal_users(page_size=1).total,
+            on_success=home.set_portal_user_count,
+            on_failure=failed,
+            busy_text="Counting portal users…",
+        )
 
     def open_profile_editor(self, profile_id: int | None = None) -> ProfileEditor:
         """Open a profile (None: a new one) in an editor window, or bring its open editor forward."""
@@ -304,6 +361,10 @@ class MainWindow(QMainWindow):
                 editor.activateWindow()
                 return editor
         editor = ProfileEditor(self._client, profile_id, self)
+        self._adopt_editor(editor)
+        return editor
+
+    def _adopt_editor(self, editor: ProfileEditor) -> None:
         editor.setWindowFlag(Qt.WindowType.Window, True)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.saved.connect(lambda profile: self.profiles_page.refresh(select_id=profile.id))
@@ -312,7 +373,87 @@ class MainWindow(QMainWindow):
         editor.closed.connect(lambda: self._forget_editor(editor))
         self.editors.append(editor)
         editor.show()
+
+    def open_bundle_editor(self, bundle: Bundle | None, path: Path | None) -> ProfileEditor:
+        """Open a bundle (None: a new one) in an editor window that can publish it to this server."""
+        for editor in self.editors:
+            if path is not None and editor.bundle_mode and editor.bundle_path == path:
+                editor.show()
+                editor.raise_()
+                editor.activateWindow()
+                return editor
+        editor = ProfileEditor(self._client, bundle=bundle, bundle_path=path, parent=self)
+        self._adopt_editor(editor)
         return editor
+
+    def choose_bundle_path(self, *, saving: bool, suggested: str = "") -> Path | None:
+        """Ask for a bundle file to open or to export to; None when the user cancels."""
+        if saving:
+            start = str(Path.home() / f"{suggested or 'profile'}{BUNDLE_SUFFIX}")
+            chosen, _filter = QFileDialog.getSaveFileName(self, "Export profile", start, BUNDLE_FILE_FILTER)
+        else:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, "Open profile bundle", str(Path.home()), BUNDLE_FILE_FILTER
+            )
+        return Path(chosen) if chosen else None
+
+    def open_bundle(self, path: Path | None = None, *, publish: bool = False) -> None:
+        """Read a bundle file and open it in an editor; with ``publish``, go on to publishing it."""
+        path = path or self.choose_bundle_path(saving=False)
+        if path is None:
+            return
+        chosen = path
+
+        def opened(bundle: Bundle) -> None:
+            editor = self.open_bundle_editor(bundle, chosen)
+            if publish:
+                editor.publish()
+
+        self.runner.run(
+            lambda: load_bundle(chosen),
+            on_success=opened,
+            on_failure=lambda error: self.show_problem(f"{chosen.name} could not be opened", error.message),
+            busy_text="Opening the bundle…",
+        )
+
+    def export_profile(self, profile_id: int | None = None) -> None:
+        """Save a server profile (by default the one chosen on the Profiles page) as a bundle file."""
+        if profile_id is None:
+            selected = self.profiles_page.selected_profile()
+            if selected is None:
+                self.show_page(PAGE_PROFILES)
+                self.show_status("Choose the profile to export on the Profiles page, then export it.")
+                return
+            profile_id = selected.id
+        known = {row.id: row.name for row in self.profiles_page.model.rows()}
+        path = self.choose_bundle_path(saving=True, suggested=known.get(profile_id, "profile"))
+        if path is None:
+            return
+        if not path.suffix:
+            path = path.with_suffix(BUNDLE_SUFFIX)
+        client, target, chosen_id = self._client, path, profile_id
+
+        def failed(error: ApiError) -> None:
+            if error.is_auth:
+                self._session_ended(error.message)
+            else:
+                self.show_problem("The profile was not exported", error.message)
+
+        self.runner.run(
+            lambda: export_bundle(client, chosen_id, target),
+            on_success=lambda bundle: self.show_status(f"Exported “{bundle.content.name}” to {target}."),
+            on_failure=failed,
+            busy_text="Exporting the profile…",
+        )
+
+    def show_problem(self, title: str, message: str) -> None:
+        """Tell the user about a failure where they are looking (a message box over the window)."""
+        self.last_status = message
+        box = QMessageBox(QMessageBox.Icon.Warning, title, title + ".", parent=self)
+        box.setInformativeText(message)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.problem_box = box
+        box.open()
 
     def close_editors(self) -> bool:
         """Close every profile editor (each asks about unsaved changes); False when one stays open."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -11,14 +11,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPushButton,
-    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,8 +31,9 @@ from desktop_admin.models.profiles_table_model import (
     ProfilesProxyModel,
     ProfilesTableModel,
 )
-from desktop_admin.views import ACCENT, DANGER, MUTED, MessageBanner, icon
+from desktop_admin.views import ACCENT, DANGER, MUTED, ask_to_confirm, icon, paint_item_background, paint_pill
 from desktop_admin.views.duplicate_dialog import DuplicateDialog
+from desktop_admin.views.page import ConsolePage, read_only_table
 from desktop_admin.workers import BackgroundRunner
 
 DEFAULT_NOT_REMOVABLE = (
@@ -58,35 +55,27 @@ class BadgeDelegate(QStyledItemDelegate):
             return
         background = QStyleOptionViewItem(option)
         self.initStyleOption(background, index)
-        background.text = ""
-        widget = option.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        paint_item_background(painter, background)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = option.fontMetrics
         font = option.font
         font.setBold(True)
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        painter.setFont(font)
         width = metrics.horizontalAdvance(str(text)) + 16
         height = metrics.height() + 4
         rect = option.rect
         pill = QRectF(rect.x() + 8, rect.y() + (rect.height() - height) / 2, width, height)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#e3ecfd"))
-        painter.drawRoundedRect(pill, height / 2, height / 2)
-        painter.setPen(QColor(ACCENT))
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, str(text))
+        paint_pill(painter, pill, str(text), font, "#e3ecfd", ACCENT)
         painter.restore()
 
 
 class RowActions(QWidget):
-    """The Edit, Duplicate and Remove buttons in one profile's row."""
+    """The Edit, Duplicate, Export and Remove buttons in one profile's row."""
 
     edit_clicked = Signal(object)
     duplicate_clicked = Signal(object)
+    export_clicked = Signal(object)
     remove_clicked = Signal(object)
 
     def __init__(self, profile: ProfileSummary, parent: QWidget | None = None) -> None:
@@ -106,6 +95,11 @@ class RowActions(QWidget):
         self.duplicate_button.setToolTip(f"Copy “{profile.name}” (everything but its markets)")
         self.duplicate_button.setAccessibleName(f"Duplicate {profile.name}")
         self.duplicate_button.clicked.connect(lambda: self.duplicate_clicked.emit(self.profile))
+        self.export_button = QPushButton(icon("fa6s.file-export", color=ACCENT), "Export", self)
+        self.export_button.setObjectName("rowLink")
+        self.export_button.setToolTip(f"Save “{profile.name}” and its logos as a profile bundle file")
+        self.export_button.setAccessibleName(f"Export {profile.name}")
+        self.export_button.clicked.connect(lambda: self.export_clicked.emit(self.profile))
         self.remove_button = QPushButton(icon("fa6s.trash-can", color=DANGER), "Remove", self)
         self.remove_button.setObjectName("rowLinkDanger")
         self.remove_button.setAccessibleName(f"Remove {profile.name}")
@@ -116,7 +110,7 @@ class RowActions(QWidget):
         else:
             self.remove_button.setToolTip(f"Remove “{profile.name}”")
         self.remove_button.clicked.connect(lambda: self.remove_clicked.emit(self.profile))
-        for button in (self.edit_button, self.duplicate_button, self.remove_button):
+        for button in (self.edit_button, self.duplicate_button, self.export_button, self.remove_button):
             button.setFlat(True)
             button.setIconSize(QSize(13, 13))
             button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -126,26 +120,24 @@ class RowActions(QWidget):
             button.setMinimumWidth(text_width + button.iconSize().width() + 28)
         layout.addWidget(self.edit_button)
         layout.addWidget(self.duplicate_button)
+        layout.addWidget(self.export_button)
         layout.addWidget(self.remove_button)
         layout.addStretch(1)
 
 
-class ProfilesPage(QWidget):
+class ProfilesPage(ConsolePage):
     """Lists the profiles; every server call runs on the window's worker thread."""
 
-    status_message = Signal(str)
     profiles_loaded = Signal(int)
     load_failed = Signal(object)
-    session_ended = Signal(str)
     edit_requested = Signal(int)
+    export_requested = Signal(int)
+    """A profile (by id) should be saved as a bundle file."""
     """A profile (by id) should open in the profile editor."""
 
     def __init__(self, client: ApiClient, runner: BackgroundRunner, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(client, runner, parent)
         self.setObjectName("profilesPage")
-        self._client = client
-        self._runner = runner
-        self._loading = False
         self._select_after_load: int | None = None
         self.loaded_once = False
         self.duplicate_dialog: DuplicateDialog | None = None
@@ -158,22 +150,11 @@ class ProfilesPage(QWidget):
     # --- layout ----------------------------------------------------------------------------
 
     def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 20)
-        layout.setSpacing(10)
-
-        title = QLabel("Profiles", self)
-        title.setObjectName("pageTitle")
-        intro = QLabel(
+        layout = self._start_layout(
+            "Profiles",
             "Each profile sets the portal's branding and behaviour for its markets; subscribers in "
             "other markets see the default profile.",
-            self,
         )
-        intro.setObjectName("muted")
-        intro.setWordWrap(True)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
 
         controls = QHBoxLayout()
         controls.setSpacing(8)
@@ -216,30 +197,15 @@ class ProfilesPage(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.create_button)
         layout.addLayout(controls)
+        self._add_banner(layout)
 
-        self.banner = MessageBanner(self)
-        layout.addWidget(self.banner)
-
-        self.table = QTableView(self)
-        self.table.setObjectName("profilesTable")
+        self.table = read_only_table("profilesTable", "Profiles", self, row_height=42)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_NAME, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(42)
         self.table.setItemDelegateForColumn(COL_DEFAULT, BadgeDelegate(self.table))
-        self.table.setAccessibleName("Profiles")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setMinimumSectionSize(60)
         header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_DESCRIPTION, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(COL_MARKETS, QHeaderView.ResizeMode.Interactive)
@@ -249,7 +215,7 @@ class ProfilesPage(QWidget):
         self.table.setColumnWidth(COL_NAME, 180)
         self.table.setColumnWidth(COL_MARKETS, 150)
         self.table.setColumnWidth(COL_DEFAULT, 88)
-        self.table.setColumnWidth(COL_ACTIONS, 270)
+        self.table.setColumnWidth(COL_ACTIONS, 350)
         self.table.doubleClicked.connect(lambda index: self.edit_requested.emit(self.model.row(index).id))
         layout.addWidget(self.table, 1)
 
@@ -270,19 +236,9 @@ class ProfilesPage(QWidget):
         """Load the profiles again; afterwards select the profile ``select_id`` if given."""
         if select_id is not None:
             self._select_after_load = select_id
-        if self._loading:
-            return
-        self._loading = True
-        client = self._client
-        self._runner.run(
-            lambda: client.list_profiles(sort="name"),
-            on_success=self._loaded,
-            on_failure=self._load_failed,
-            busy_text="Loading profiles…",
-        )
+        self._list_profiles(self._loaded, self._load_failed)
 
     def _loaded(self, listing: ProfileList) -> None:
-        self._loading = False
         self.loaded_once = True
         selected = self.selected_profile()
         self.model.set_rows(listing.items)
@@ -293,7 +249,6 @@ class ProfilesPage(QWidget):
         self.profiles_loaded.emit(len(listing.items))
 
     def _load_failed(self, error: ApiError) -> None:
-        self._loading = False
         self._select_after_load = None
         if not self.loaded_once:
             self.count_label.setText("Not loaded")
@@ -417,20 +372,9 @@ class ProfilesPage(QWidget):
 
     def confirm(self, title: str, question: str) -> bool:
         """Ask a yes/no question; tests replace this to answer without a modal dialog."""
-        box = QMessageBox(QMessageBox.Icon.Warning, title, question, parent=self)
-        remove = box.addButton("Remove", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is remove
+        return ask_to_confirm(self, title, question, "Remove", destructive=True)
 
     # --- reactions -------------------------------------------------------------------------
-
-    def _show_failure(self, error: ApiError) -> None:
-        if error.is_auth:
-            self.session_ended.emit(error.message)
-            return
-        self.banner.show_error(error.message)
 
     def _search_changed(self, text: str) -> None:
         self.proxy.set_search(text)
@@ -458,5 +402,6 @@ class ProfilesPage(QWidget):
             actions = RowActions(profile, self.table)
             actions.edit_clicked.connect(lambda chosen: self.edit_requested.emit(chosen.id))
             actions.duplicate_clicked.connect(self.open_duplicate_dialog)
+            actions.export_clicked.connect(lambda chosen: self.export_requested.emit(chosen.id))
             actions.remove_clicked.connect(self.remove_profile)
             self.table.setIndexWidget(index, actions)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from tests.desktop_admin import qt_env  # noqa: F401  (headless Qt before any Qt import)
 
 # isort: split
+import contextlib
+import io
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,19 +15,22 @@ import keyring.backend
 import keyring.errors
 import pytest
 import shiboken6
+from PIL import Image
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from desktop_admin.api import ApiClient
+from desktop_admin.api import ApiClient, ApiError
 from desktop_admin.app import Console, apply_theme
 from desktop_admin.credentials import CredentialStore
 from desktop_admin.views.login_dialog import SignedIn
 from desktop_admin.views.main_window import PAGE_PROFILES, MainWindow
+from desktop_admin.views.profile_editor.editor import ProfileEditor
 from tests.desktop_admin.server_fixture import LiveServer, live_server
 
 __all__ = [
     "LiveServer",
     "MemoryKeyring",
+    "admin_api",
     "console_theme",
     "credentials",
     "live_server",
@@ -32,9 +38,27 @@ __all__ = [
     "memory_keyring",
     "open_main_window",
     "settings_dir",
+    "tidy",
 ]
 
 WAIT_MS = 15_000
+
+
+def unique(stem: str) -> str:
+    """Return a name no other test run uses."""
+    return f"{stem} {uuid.uuid4().hex[:8]}"
+
+
+def png(width: int, height: int, colour: str = "#1565c0") -> bytes:
+    """Return a PNG image of one colour."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def wait_idle(qtbot: QtBot, editor: ProfileEditor) -> None:
+    """Wait until the editor's calls have all reported back."""
+    qtbot.waitUntil(editor.runner.is_idle, timeout=WAIT_MS)
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -116,6 +140,26 @@ def make_console(
 
 
 @pytest.fixture
+def admin_api(live_server: LiveServer) -> Iterator[ApiClient]:
+    """An administrator's client for arranging and checking server data around a test (someone else)."""
+    client = ApiClient(live_server.base_url, timeout=10)
+    client.sign_in("admin", live_server.admin_password)
+    yield client
+    client.sign_out()
+    client.close()
+
+
+@pytest.fixture
+def tidy(admin_api: ApiClient) -> Iterator[list[int]]:
+    """Profile ids to remove after the test, whatever it left behind."""
+    made: list[int] = []
+    yield made
+    for profile_id in made:
+        with contextlib.suppress(ApiError):
+            admin_api.delete_profile(profile_id)
+
+
+@pytest.fixture
 def open_main_window(
     qtbot: QtBot, console_theme: QApplication, live_server: LiveServer
 ) -> Iterator[Callable[[str], MainWindow]]:
@@ -130,7 +174,8 @@ def open_main_window(
         qtbot.add_widget(window)
         window.show()
         qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.profiles_page.loaded_once, timeout=WAIT_MS)
+        # Every first load done (profiles, history, the home counts), so tests start from a quiet window.
+        qtbot.waitUntil(lambda: window.profiles_page.loaded_once and window.runner.is_idle(), timeout=WAIT_MS)
         window.show_page(PAGE_PROFILES)
         return window
 

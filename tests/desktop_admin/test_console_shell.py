@@ -8,19 +8,20 @@ from tests.desktop_admin import qt_env
 import contextlib
 import json
 import socket
+import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import shiboken6
 from keyring.backends import fail
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QHeaderView
+from PySide6.QtWidgets import QAbstractButton, QApplication, QHeaderView
 from pytestqt.qtbot import QtBot
 
-from common.schemas import ProfileSummary
+from common.schemas import ProfileSummary, TokenResponse
 from desktop_admin.api import ApiClient, ApiError
 from desktop_admin.app import Console, parse_arguments, run
 from desktop_admin.credentials import CredentialStore
@@ -28,7 +29,8 @@ from desktop_admin.models.profiles_table_model import COL_NAME
 from desktop_admin.settings import DEFAULT_SERVER_URL, Settings, SettingsStore, default_config_dir
 from desktop_admin.views.busy import SHOW_AFTER_MS, BusyIndicator, BusyLabel
 from desktop_admin.views.duplicate_dialog import DuplicateDialog, check_name, suggest_copy_name
-from desktop_admin.views.login_dialog import NO_KEYRING_TEXT, LoginDialog
+from desktop_admin.views.home_page import FAILED_COUNT, UNKNOWN_COUNT
+from desktop_admin.views.login_dialog import NO_KEYRING_TEXT, LoginDialog, SignedIn
 from desktop_admin.views.main_window import PAGE_HISTORY, PAGE_HOME, PAGE_PROFILES, MainWindow
 from desktop_admin.views.profiles_page import DEFAULT_NOT_REMOVABLE, ProfilesPage
 from desktop_admin.workers import UNEXPECTED, BackgroundRunner
@@ -43,26 +45,6 @@ server_tests = pytest.mark.sqlite_only
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_api(live_server: LiveServer) -> Iterator[ApiClient]:
-    """An administrator's client for arranging and tidying up server data around a test."""
-    client = ApiClient(live_server.base_url, timeout=10)
-    client.sign_in("admin", live_server.admin_password)
-    yield client
-    client.sign_out()
-    client.close()
-
-
-@pytest.fixture
-def tidy(admin_api: ApiClient) -> Iterator[list[int]]:
-    """Profile ids to remove after the test, whatever it left behind."""
-    made: list[int] = []
-    yield made
-    for profile_id in made:
-        with contextlib.suppress(ApiError):
-            admin_api.delete_profile(profile_id)
 
 
 def closed_port() -> int:
@@ -349,6 +331,70 @@ def test_without_a_keyring_remember_me_is_off_and_says_why(
     assert dialog.remember_check.toolTip() == NO_KEYRING_TEXT
     assert dialog.keyring_note.isVisibleTo(dialog)
     assert dialog.keyring_note.text() == NO_KEYRING_TEXT
+
+
+# --- the home page ---------------------------------------------------------------------------
+
+
+def portal_users_in_database(server: LiveServer) -> int:
+    """Count the portal logins in the live server's database, without asking its API."""
+    uri = f"file:{server.data_dir / 'portal.db'}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as database:
+        (count,) = database.execute("SELECT COUNT(*) FROM portal_user").fetchone()
+    return int(count)
+
+
+@server_tests
+def test_the_home_page_shows_how_many_portal_users_the_server_has(
+    qtbot: QtBot, live_server: LiveServer, open_main_window: Callable[[str], MainWindow]
+) -> None:
+    window = open_main_window("rep")
+    window.show_page(PAGE_HOME)
+    tile = window.home_page.portal_users_tile
+    qtbot.waitUntil(lambda: tile.count_label.text().isdigit(), timeout=WAIT_MS)
+    expected = portal_users_in_database(live_server)
+    assert expected >= 4  # the demo data signs up the first accounts
+    assert int(tile.count_label.text()) == expected
+    assert window.home_page.portal_user_count == expected
+    assert tile.accessibleName() == f"Portal users: {expected}"
+    # No page lists portal users yet: the tile informs and opens nothing.
+    assert not isinstance(tile, QAbstractButton)
+    assert tile.cursor().shape() == Qt.CursorShape.ArrowCursor
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    assert window.current_page() == PAGE_HOME
+    qt_env.save_screenshot(window, "console-home-portal-users.png")
+
+    # A refresh keeps the number in place until the new one arrives.
+    window.refresh_action.trigger()
+    assert tile.count_label.text() == str(expected)
+    wait_idle(qtbot, window.runner)
+    assert tile.count_label.text() == str(expected)
+
+
+def test_the_home_tiles_say_when_their_numbers_could_not_be_loaded(
+    qtbot: QtBot, console_theme: QApplication
+) -> None:
+    address = f"http://127.0.0.1:{closed_port()}"
+    client = ApiClient(address, timeout=5)
+    token = TokenResponse(
+        access_token="never-sent-anywhere",
+        expires_in=3600,
+        username="rep",
+        role="care-rep",
+        permissions=[],
+    )
+    client.set_token(token.access_token)
+    window = MainWindow(SignedIn(client=client, server_url=address, token=token))
+    qtbot.add_widget(window)
+    home = window.home_page
+    assert home.portal_users_tile.count_label.text() == UNKNOWN_COUNT
+    assert home.portal_users_tile.accessibleName() == "Portal users: loading"
+    wait_idle(qtbot, window.runner)
+    assert home.portal_users_tile.count_label.text() == FAILED_COUNT
+    assert home.portal_users_tile.accessibleName() == "Portal users: not available"
+    assert home.profiles_tile.count_label.text() == FAILED_COUNT
+    assert home.portal_user_count is None
+    window.close()
 
 
 # --- the Profiles page -----------------------------------------------------------------------

@@ -5,9 +5,8 @@ from __future__ import annotations
 from tests.desktop_admin import qt_env
 
 # isort: split
-import contextlib
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,13 +14,12 @@ from PySide6.QtWidgets import QTableView
 from pytestqt.qtbot import QtBot
 
 from common.profile import Profile
-from desktop_admin.api import ApiClient, ApiError
+from desktop_admin.api import ApiClient
 from desktop_admin.models.changes_table_model import COL_AFTER, COL_BEFORE, COL_FIELD
 from desktop_admin.models.versions_table_model import COL_ACTION, COL_BY, COL_NOTE, COL_NUMBER, CURRENT_ROLE
 from desktop_admin.views.history_page import HistoryPage
 from desktop_admin.views.main_window import PAGE_HISTORY, MainWindow
 from tests.desktop_admin.conftest import WAIT_MS
-from tests.desktop_admin.server_fixture import LiveServer
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -29,26 +27,6 @@ FIRST_DESCRIPTION = "Homes in the river valley"
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def admin_api(live_server: LiveServer) -> Iterator[ApiClient]:
-    """An administrator's client for arranging server data around a test (someone else, to the page)."""
-    client = ApiClient(live_server.base_url, timeout=10)
-    client.sign_in("admin", live_server.admin_password)
-    yield client
-    client.sign_out()
-    client.close()
-
-
-@pytest.fixture
-def tidy(admin_api: ApiClient) -> Iterator[list[int]]:
-    """Profile ids to remove after the test."""
-    made: list[int] = []
-    yield made
-    for profile_id in made:
-        with contextlib.suppress(ApiError):
-            admin_api.delete_profile(profile_id)
 
 
 def make_profile(admin_api: ApiClient, tidy: list[int], prefix: str) -> Profile:

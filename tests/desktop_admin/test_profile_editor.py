@@ -6,7 +6,6 @@ from tests.desktop_admin import qt_env
 
 # isort: split
 import contextlib
-import io
 import itertools
 import uuid
 from collections.abc import Callable, Iterator
@@ -15,7 +14,6 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PIL import Image
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -38,11 +36,10 @@ from desktop_admin.views.profile_editor.editor import (
     CompareDialog,
     ProfileEditor,
     content_of,
-    optional_class,
 )
 from desktop_admin.views.profile_editor.markets_tab import SAVE_FIRST
 from desktop_admin.views.profile_editor.settings_tab import SettingsTab, describe_logo
-from tests.desktop_admin.conftest import WAIT_MS
+from tests.desktop_admin.conftest import WAIT_MS, png, unique, wait_idle
 from tests.desktop_admin.server_fixture import LiveServer
 
 server_tests = pytest.mark.sqlite_only
@@ -65,42 +62,8 @@ SEED_TAB_ORDER = [
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def unique(stem: str) -> str:
-    return f"{stem} {uuid.uuid4().hex[:8]}"
-
-
-def png(width: int, height: int, colour: str = "#1565c0") -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(out, format="PNG")
-    return out.getvalue()
-
-
-def wait_idle(qtbot: QtBot, editor: ProfileEditor) -> None:
-    qtbot.waitUntil(editor.runner.is_idle, timeout=WAIT_MS)
-
-
 def profile_id_of(api: ApiClient, name: str) -> int:
     return next(p.id for p in api.list_profiles().items if p.name == name)
-
-
-@pytest.fixture
-def admin_api(live_server: LiveServer) -> Iterator[ApiClient]:
-    """An administrator's client for arranging and checking server data around a test."""
-    client = ApiClient(live_server.base_url, timeout=10)
-    client.sign_in("admin", live_server.admin_password)
-    yield client
-    client.sign_out()
-    client.close()
-
-
-@pytest.fixture
-def tidy(admin_api: ApiClient) -> Iterator[list[int]]:
-    """Profile ids to remove after the test, whatever it left behind."""
-    made: list[int] = []
-    yield made
-    for profile_id in made:
-        with contextlib.suppress(ApiError):
-            admin_api.delete_profile(profile_id)
 
 
 @pytest.fixture
@@ -169,13 +132,6 @@ def test_tabs_follow_the_reference_order_and_each_continues_to_the_next(
     assert editor.continue_button(titles[-1]).text().replace("&&", "&") == "Save & Complete"
     assert editor.tab_widget.tabText(titles.index("Basic Info")) == "Basic Info"
     editor.close()
-
-
-def test_optional_parts_are_left_out_only_when_their_module_is_missing() -> None:
-    assert optional_class("desktop_admin.views.profile_editor.no_such_tab", "NoSuchTab") is None
-    assert optional_class("desktop_admin.views.profile_editor.basic_tab", "BasicTab").TITLE == "Basic Info"
-    with pytest.raises(ModuleNotFoundError):
-        optional_class("not_a_console_package.tab", "Tab")
 
 
 def test_settings_tab_top_bar_colour_follows_the_theme_until_one_is_picked(qtbot: QtBot) -> None:

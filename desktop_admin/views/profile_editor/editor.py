@@ -10,54 +10,64 @@ Markets and logo uploads are the exceptions: they are separate calls made at onc
 from __future__ import annotations
 
 import copy
-import importlib
-import importlib.util
-import json
 import logging
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QColor, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from common.profile import READ_ONLY_FIELDS, LogoSlot, Profile, ProfileContent, default_content
-from common.profile_diff import diff
+from common.profile import LogoSlot, Profile, ProfileContent
 from common.validation import FieldErrors, parse
 from desktop_admin.api import ApiClient, ApiError
+from desktop_admin.bundle import (
+    BUNDLE_FILE_FILTER,
+    BUNDLE_SUFFIX,
+    Bundle,
+    load_bundle,
+    save_bundle,
+)
 from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, MessageBanner, icon
 from desktop_admin.views.busy import BusyIndicator, BusyLabel
+from desktop_admin.views.compare_dialog import CompareDialog
 from desktop_admin.views.profile_editor.basic_tab import BasicTab, describe_path
+from desktop_admin.views.profile_editor.chat_tab import ChatTab
+from desktop_admin.views.profile_editor.draft import content_of, new_draft, snapshot, value_at
+from desktop_admin.views.profile_editor.links_tab import LinksTab
 from desktop_admin.views.profile_editor.markets_tab import MarketsTab
+from desktop_admin.views.profile_editor.menu_tab import MenuTab
 from desktop_admin.views.profile_editor.notifications_tab import NotificationsTab
 from desktop_admin.views.profile_editor.settings_tab import SettingsTab
 from desktop_admin.views.profile_editor.support_tab import SupportTab
 from desktop_admin.views.profile_editor.tab import EditorTab, TabBase
+from desktop_admin.views.profile_editor.tickets_tab import TicketsTab
 from desktop_admin.views.profile_editor.widgets_tab import WidgetsTab
+from desktop_admin.views.publish_dialog import PublishDialog
+from desktop_admin.widgets.logo_picker import LogoPicker
+from desktop_admin.widgets.portal_preview import PortalPreview
 from desktop_admin.workers import BackgroundRunner
+
+__all__ = ["CompareDialog", "ProfileEditor", "content_of", "new_draft"]
 
 log = logging.getLogger(__name__)
 
-EDITOR_PACKAGE = "desktop_admin.views.profile_editor"
-PREVIEW_MODULE = "desktop_admin.widgets.portal_preview"
 # The portal page the preview turns to when a tab about that page is shown.
 PREVIEW_PAGES = {"Settings": "login", "Menu": "home", "Home Widgets": "home", "Support Menu": "support"}
 SHUTDOWN_WAIT_MS = 5000
@@ -68,8 +78,12 @@ CANCEL = "cancel"
 RELOAD = "reload"
 COMPARE = "compare"
 
-_MISSING = object()
 SAVE_AND_COMPLETE = "Save & Complete"
+SAVE_BUNDLE = "Save Bundle"
+BUNDLE_MARKETS_NOTE = (
+    "Bundles carry no markets: markets route a server's subscribers, so they are associated on the server "
+    "once the bundle is published there."
+)
 
 STYLE_SHEET = f"""
 QWidget#profileEditor {{ background: #f5f7fb; }}
@@ -142,24 +156,6 @@ QTableWidget#compareTable QHeaderView::section {{ background: #ffffff; color: {M
 """
 
 
-def optional_class(module: str, name: str) -> Any | None:
-    """Return ``module.name``, or None while that part of the console is not there yet.
-
-    Only a missing module of the console itself counts as "not there yet"; any other import
-    problem is a real fault and is raised.
-    """
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name == module:
-            return None
-        if exc.name and exc.name.startswith("desktop_admin."):
-            log.warning("Leaving %s out: it needs %s, which is missing", module, exc.name)
-            return None
-        raise
-    return getattr(found, name)
-
-
 def mnemonic_free(text: str) -> str:
     """Return text for a button or tab label, where a lone "&" would mark a shortcut letter."""
     return text.replace("&", "&&")
@@ -170,52 +166,6 @@ def contract(tab: TabBase) -> EditorTab:
     return cast(EditorTab, tab)
 
 
-def content_of(profile: Profile) -> dict[str, Any]:
-    """Return a stored profile's content: everything but id, version, markets and the default flag."""
-    document = profile.model_dump(mode="json")
-    return {key: value for key, value in document.items() if key not in READ_ONLY_FIELDS}
-
-
-def new_draft() -> dict[str, Any]:
-    """Return the out-of-box configuration with no name yet (the user must give a unique one)."""
-    draft = default_content().model_dump(mode="json")
-    draft["name"] = ""
-    return draft
-
-
-def value_at(document: Any, path: str) -> Any:
-    """Return the value at a dotted path (``menu.2.label``), or a marker when there is none."""
-    current = document
-    for part in path.split("."):
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
-            current = current[int(part)]
-        else:
-            return _MISSING
-    return current
-
-
-def snapshot(document: Any, path: str) -> Any:
-    """Return a copy of the value at a dotted path, to tell later whether it has changed."""
-    value = value_at(document, path)
-    return value if value is _MISSING else copy.deepcopy(value)
-
-
-def show_value(value: Any) -> str:
-    """Return a draft value as the compare dialog shows it."""
-    if value is None:
-        return "— (default)"
-    if isinstance(value, bool):
-        return "On" if value else "Off"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) if value else "— (none)"
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False) if value else "— (none)"
-    text = str(value)
-    return text if text else "— (empty)"
-
-
 @dataclass
 class Created:
     """What saving a new profile produced: the profile, and logos that could not be uploaded."""
@@ -224,103 +174,12 @@ class Created:
     logo_failures: dict[str, ApiError] = field(default_factory=dict)
 
 
-class CompareDialog(QDialog):
-    """Lists the fields where the draft and the server's current profile differ.
-
-    ``choice`` is ``"keep"`` (save the draft over the server's version), ``"take"`` (load the
-    server's version, dropping the draft) or ``""`` when cancelled.
-    """
-
-    KEEP = "keep"
-    TAKE = "take"
-
-    def __init__(self, mine: dict[str, Any], theirs: Profile, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.theirs = theirs
-        self.choice = ""
-        self.changes = diff(content_of(theirs), mine)
-        self.setWindowTitle(f"Compare with version {theirs.version}")
-        self.resize(760, 480)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(22, 18, 22, 16)
-        column.setSpacing(10)
-        title = QLabel(f"Your draft and version {theirs.version}", self)
-        title.setObjectName("dialogTitle")
-        count = len(self.changes)
-        about = QLabel(
-            (
-                f"Someone saved “{theirs.name}” while you were editing. "
-                f"{count} field{'s differ' if count != 1 else ' differs'} between your draft and "
-                f"version {theirs.version}."
-            )
-            if count
-            else f"Your draft and version {theirs.version} hold the same values.",
-            self,
-        )
-        about.setObjectName("muted")
-        about.setWordWrap(True)
-        self.table = QTableWidget(count, 3, self)
-        self.table.setObjectName("compareTable")
-        self.table.setHorizontalHeaderLabels(["Field", "Yours", f"Theirs (version {theirs.version})"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for row, change in enumerate(self.changes):
-            name = QTableWidgetItem(describe_path(change["field"]))
-            name.setToolTip(change["field"])
-            font = name.font()
-            font.setBold(True)
-            name.setFont(font)
-            self.table.setItem(row, 0, name)
-            self.table.setItem(row, 1, QTableWidgetItem(show_value(change["after"])))
-            self.table.setItem(row, 2, QTableWidgetItem(show_value(change["before"])))
-        self.table.resizeRowsToContents()
-        self.keep_button = QPushButton(
-            icon("fa6s.floppy-disk", color="#ffffff"), "Keep mine (save over theirs)", self
-        )
-        self.keep_button.setObjectName("primaryButton")
-        self.keep_button.clicked.connect(lambda: self._choose(self.KEEP))
-        self.take_button = QPushButton(icon("fa6s.cloud-arrow-down"), "Take theirs", self)
-        self.take_button.setToolTip(f"Load version {theirs.version} and drop your draft")
-        self.take_button.clicked.connect(lambda: self._choose(self.TAKE))
-        self.cancel_button = QPushButton("Cancel", self)
-        self.cancel_button.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.take_button)
-        buttons.addWidget(self.keep_button)
-        column.addWidget(title)
-        column.addWidget(about)
-        column.addWidget(self.table, 1)
-        column.addLayout(buttons)
-
-    def fields(self) -> list[str]:
-        """Return the dotted paths of the fields that differ."""
-        return [str(change["field"]) for change in self.changes]
-
-    def _choose(self, choice: str) -> None:
-        self.choice = choice
-        self.accept()
-
-
 class TabPage(QWidget):
     """One tab in a scroll area, with its "Continue to …" button at the bottom."""
 
     CONTENT_WIDTH = 1040
 
-    def __init__(self, tab: TabBase, parent: QWidget | None = None) -> None:
+    def __init__(self, tab: TabBase, save_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tab = tab
         column = QVBoxLayout(self)
@@ -347,7 +206,7 @@ class TabPage(QWidget):
         footer.setObjectName("tabFooter")
         bar = QHBoxLayout(footer)
         bar.setContentsMargins(28, 10, 28, 10)
-        note = QLabel("Changes are kept as you move between tabs and saved together with Save & Complete.")
+        note = QLabel(f"Changes are kept as you move between tabs and saved together with {save_label}.")
         note.setObjectName("muted")
         note.setParent(footer)
         self.continue_button = QPushButton(footer)
@@ -361,10 +220,14 @@ class TabPage(QWidget):
 class ProfileEditor(QWidget):
     """Edits one profile, or a new one from the out-of-box configuration, in tabs.
 
-    ``saved(Profile)`` fires after every successful save, ``status_message(str)`` says what
-    happened, ``session_ended(str)`` when the server no longer accepts the sign-in, and ``closed``
-    once the editor has closed. ``ask_unsaved``, ``ask_conflict`` and ``confirm`` ask the user;
-    tests replace them.
+    With ``bundle`` (or without a client) it edits a profile bundle instead: Save writes the bundle
+    file, logos stay in the file, no server is needed, and "Publish to Server" puts the bundle on
+    the server the console is signed in to, if any.
+
+    ``saved(Profile)`` fires after every successful save or publish, ``status_message(str)`` says
+    what happened, ``session_ended(str)`` when the server no longer accepts the sign-in, and
+    ``closed`` once the editor has closed. ``ask_unsaved``, ``ask_conflict``, ``confirm`` and
+    ``choose_bundle_path`` ask the user; tests replace them.
     """
 
     saved = Signal(object)
@@ -373,15 +236,27 @@ class ProfileEditor(QWidget):
     closed = Signal()
 
     def __init__(
-        self, client: ApiClient, profile_id: int | None = None, parent: QWidget | None = None
+        self,
+        client: ApiClient | None,
+        profile_id: int | None = None,
+        parent: QWidget | None = None,
+        *,
+        bundle: Bundle | None = None,
+        bundle_path: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("profileEditor")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE_SHEET)
-        # A client of its own: ApiClient is not thread-safe and the editor has its own worker thread.
-        self._client = ApiClient(client.base_url, timeout=client.timeout)
-        self._client.set_token(client.token)
+        self._client: ApiClient | None = None
+        if client is not None:
+            # A client of its own: ApiClient is not thread-safe and the editor has its own worker thread.
+            self._client = ApiClient(client.base_url, timeout=client.timeout)
+            self._client.set_token(client.token)
+        self.bundle_mode = bundle is not None or client is None
+        self.bundle_path: Path | None = Path(bundle_path) if bundle_path is not None else None
+        self._clean_logos: dict[str, bytes] = {}
+        self.publish_dialog: PublishDialog | None = None
         self.busy_label = BusyLabel("Working…", self)
         self.busy = BusyIndicator(self.busy_label, parent=self)
         self.runner = BackgroundRunner(self, busy=self.busy)
@@ -407,47 +282,54 @@ class ProfileEditor(QWidget):
 
         self.tabs: list[TabBase] = []
         self.pages: list[TabPage] = []
-        self.preview: Any = None
+        self.preview: PortalPreview | None = None
         self.preview_panel: QFrame | None = None
         self._build()
-        self._load_draft(self.draft)
-        if profile_id is not None:
-            self._fetch()
+        if self.bundle_mode:
+            self.take_bundle(bundle, self.bundle_path)
+        else:
+            self._load_draft(self.draft)
+            if profile_id is not None:
+                self._fetch()
         self.resize(1200, 860)
+
+    @property
+    def online(self) -> bool:
+        """Whether the editor is connected to a server (a bundle can be edited without one)."""
+        return self._client is not None
+
+    def _server(self) -> ApiClient:
+        """Return the editor's client; only reached by what needs a server, which offline is hidden."""
+        if self._client is None:
+            raise ApiError("The console is working offline: sign in to a server to do this.", code="offline")
+        return self._client
 
     # --- building --------------------------------------------------------------------------
 
     def _make_tabs(self) -> list[TabBase]:
-        """Create the tabs in the order of the reference portal; tabs not built yet are left out."""
-        picker_class = optional_class("desktop_admin.widgets.logo_picker", "LogoPicker")
+        """Create the tabs in the order of the reference portal."""
         self.basic_tab = BasicTab()
-        self.settings_tab = SettingsTab(logo_picker=picker_class() if picker_class is not None else None)
+        self.settings_tab = SettingsTab(logo_picker=LogoPicker())
         self.notifications_tab = NotificationsTab()
+        self.menu_tab = MenuTab()
         self.markets_tab = MarketsTab()
         self.widgets_tab = WidgetsTab()
         self.support_tab = SupportTab()
-        order: list[TabBase | str] = [
+        self.tickets_tab = TicketsTab()
+        self.links_tab = LinksTab()
+        self.chat_tab = ChatTab()
+        return [
             self.basic_tab,
             self.settings_tab,
             self.notifications_tab,
-            "menu_tab.MenuTab",
+            self.menu_tab,
             self.markets_tab,
             self.widgets_tab,
             self.support_tab,
-            "tickets_tab.TicketsTab",
-            "links_tab.LinksTab",
-            "chat_tab.ChatTab",
+            self.tickets_tab,
+            self.links_tab,
+            self.chat_tab,
         ]
-        tabs: list[TabBase] = []
-        for entry in order:
-            if isinstance(entry, TabBase):
-                tabs.append(entry)
-                continue
-            module, name = entry.rsplit(".", 1)
-            tab_class = optional_class(f"{EDITOR_PACKAGE}.{module}", name)
-            if tab_class is not None:
-                tabs.append(cast(TabBase, tab_class()))
-        return tabs
 
     def _build(self) -> None:
         column = QVBoxLayout(self)
@@ -474,7 +356,7 @@ class ProfileEditor(QWidget):
         self.tab_widget.tabBar().setDrawBase(False)
         self.tabs = self._make_tabs()
         for tab in self.tabs:
-            page = TabPage(tab, self.tab_widget)
+            page = TabPage(tab, self.save_label(), self.tab_widget)
             self.pages.append(page)
             self.tab_widget.addTab(page, mnemonic_free(tab.TITLE))
             tab.edited.connect(self._edited)
@@ -486,7 +368,7 @@ class ProfileEditor(QWidget):
                 page.continue_button.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
                 page.continue_button.clicked.connect(lambda _checked=False, i=index: self.show_tab_at(i + 1))
             else:
-                page.continue_button.setText(mnemonic_free(SAVE_AND_COMPLETE))
+                page.continue_button.setText(mnemonic_free(self.save_label()))
                 page.continue_button.setIcon(icon("fa6s.check", color="#ffffff"))
                 page.continue_button.clicked.connect(self.save)
         self._default_tab_colour = self.tab_widget.tabBar().tabTextColor(0)
@@ -542,27 +424,52 @@ class ProfileEditor(QWidget):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.reload_action = QAction(icon("fa6s.arrows-rotate"), "Reload", self)
         self.reload_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.reload_action.setToolTip("Load the profile again from the server (F5)")
+        self.reload_action.setToolTip(
+            "Read the bundle file again (F5)"
+            if self.bundle_mode
+            else "Load the profile again from the server (F5)"
+        )
         self.reload_action.triggered.connect(self.reload)
         self.save_action = QAction(
-            icon("fa6s.floppy-disk", color="#ffffff"), mnemonic_free(SAVE_AND_COMPLETE), self
+            icon("fa6s.floppy-disk", color="#ffffff"), mnemonic_free(self.save_label()), self
         )
         self.save_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))
-        self.save_action.setToolTip("Check every tab and save the profile (Ctrl+S)")
+        self.save_action.setToolTip(
+            "Check every tab and save the bundle file (Ctrl+S)"
+            if self.bundle_mode
+            else "Check every tab and save the profile (Ctrl+S)"
+        )
         self.save_action.triggered.connect(self.save)
         self.preview_action = QAction(icon("fa6s.eye"), "Preview", self)
         self.preview_action.setCheckable(True)
         self.preview_action.setShortcut(QKeySequence("Ctrl+P"))
         self.preview_action.setToolTip("Show the portal pages as this draft makes them (Ctrl+P)")
         self.preview_action.toggled.connect(self.set_preview_visible)
-        # Offered only where the console has the preview (it needs Qt WebEngine).
-        self.preview_action.setVisible(importlib.util.find_spec(PREVIEW_MODULE) is not None)
+        self.open_action = QAction(icon("fa6s.folder-open"), "Open…", self)
+        self.open_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+        self.open_action.setToolTip("Open another profile bundle in this window (Ctrl+O)")
+        self.open_action.triggered.connect(self.open_bundle_file)
+        self.save_as_action = QAction(icon("fa6s.file-export"), "Save As…", self)
+        self.save_as_action.setShortcut(QKeySequence(QKeySequence.StandardKey.SaveAs))
+        self.save_as_action.setToolTip("Save the bundle under another name (Ctrl+Shift+S)")
+        self.save_as_action.triggered.connect(self.save_as)
+        self.publish_action = QAction(icon("fa6s.cloud-arrow-up"), "Publish to Server…", self)
+        self.publish_action.setToolTip("Put this profile on the server as a new profile or over one there")
+        self.publish_action.triggered.connect(self.publish)
         self.close_action = QAction("Close", self)
         self.close_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
         self.close_action.triggered.connect(self.close)
-        for action in (self.reload_action, self.save_action, self.preview_action, self.close_action):
+        actions = [self.reload_action, self.save_action, self.preview_action, self.close_action]
+        if self.bundle_mode:
+            actions += [self.open_action, self.save_as_action, self.publish_action]
+        for action in actions:
             self.addAction(action)
         self.toolbar.addAction(self.preview_action)
+        if self.bundle_mode:
+            self.toolbar.addAction(self.open_action)
+            self.toolbar.addAction(self.save_as_action)
+            if self.online:
+                self.toolbar.addAction(self.publish_action)
         self.toolbar.addAction(self.reload_action)
         self.toolbar.addAction(self.save_action)
         save_button = self.toolbar.widgetForAction(self.save_action)
@@ -608,11 +515,6 @@ class ProfileEditor(QWidget):
     def set_preview_visible(self, visible: bool) -> None:
         """Show or hide the portal preview beside the tabs (created the first time it is shown)."""
         if visible and self.preview is None:
-            preview_class = optional_class(PREVIEW_MODULE, "PortalPreview")
-            if preview_class is None:
-                self.preview_action.setChecked(False)
-                self.preview_action.setVisible(False)
-                return
             panel = QFrame(self.splitter)
             panel.setObjectName("previewPanel")
             panel_column = QVBoxLayout(panel)
@@ -620,7 +522,7 @@ class ProfileEditor(QWidget):
             panel_column.setSpacing(8)
             heading = QLabel("Preview", panel)
             heading.setObjectName("previewHeading")
-            self.preview = preview_class(panel)
+            self.preview = PortalPreview(panel)
             panel_column.addWidget(heading)
             panel_column.addWidget(self.preview, 1)
             self.preview_panel = panel
@@ -654,19 +556,31 @@ class ProfileEditor(QWidget):
         return self.draft
 
     def is_new(self) -> bool:
-        """Whether the profile has never been saved."""
+        """Whether the profile has never been saved (on the server, or for a bundle, to a file)."""
+        if self.bundle_mode:
+            return self.bundle_path is None
         return self.profile_id is None
+
+    def save_label(self) -> str:
+        """Return what the save button says: a bundle is saved to its file, a profile is completed."""
+        return SAVE_BUNDLE if self.bundle_mode else SAVE_AND_COMPLETE
+
+    def bundle_logos(self) -> dict[str, bytes]:
+        """Return the custom logos the editor holds, by slot (what a bundle saved now would carry)."""
+        logos = {slot: data for slot, data in self._logo_images.items() if data}
+        logos.update(self.pending_logos)
+        return logos
 
     def _set_chat_saved(self, saved: bool) -> None:
         """Chat can be set up only on a saved profile (the seed's rule)."""
-        for tab in self.tabs:
-            if tab.TITLE == "Chat":
-                tab.set_saved(saved)  # type: ignore[attr-defined]
+        self.chat_tab.set_saved(saved)
 
     def is_dirty(self) -> bool:
-        """Whether the draft holds changes the server does not have."""
+        """Whether the draft holds changes the server (or the bundle file) does not have."""
         if self._loading or self._closed:
             return False
+        if self.bundle_mode:
+            return self.sync_draft() != self._clean or self.bundle_logos() != self._clean_logos
         return self.sync_draft() != self._clean or bool(self.pending_logos)
 
     def _load_draft(self, content: dict[str, Any]) -> None:
@@ -676,8 +590,13 @@ class ProfileEditor(QWidget):
             contract(tab).load(self.draft)
         # What the tabs make of the content is the baseline, so merely looking changes nothing.
         self._clean = copy.deepcopy(self.sync_draft())
-        self.markets_tab.set_profile(saved=not self.is_new(), markets=self.markets)
-        self._set_chat_saved(not self.is_new())
+        if self.bundle_mode:
+            self.markets_tab.set_profile(saved=False, markets=[], note=BUNDLE_MARKETS_NOTE)
+            # A bundle is a document of its own: chat is part of its content like everything else.
+            self._set_chat_saved(True)
+        else:
+            self.markets_tab.set_profile(saved=not self.is_new(), markets=self.markets)
+            self._set_chat_saved(not self.is_new())
         self._clear_errors()
         self._refresh_state()
         self._update_preview()
@@ -693,6 +612,13 @@ class ProfileEditor(QWidget):
 
     def reload(self) -> None:
         """Load the profile again from the server, after asking when that drops changes."""
+        if self.bundle_mode:
+            if self.bundle_path is not None:
+                self._open_path(
+                    self.bundle_path,
+                    question="Read the bundle file again? Your unsaved changes will be lost.",
+                )
+            return
         if self.is_new() or self._saving:
             return
         if self.is_dirty() and not self.confirm(
@@ -707,7 +633,7 @@ class ProfileEditor(QWidget):
             return
         self._loading = True
         self._refresh_state()
-        client = self._client
+        client = self._server()
         self.runner.run(
             lambda: client.get_profile(profile_id),
             on_success=self._loaded,
@@ -737,7 +663,7 @@ class ProfileEditor(QWidget):
         if self.settings_tab.logo_picker is None:
             return
         logos = self.draft.get("logos") or {}
-        client = self._client
+        client = self._server()
         for slot in LogoSlot:
             ref = logos.get(slot.value)
             self._show_logo(slot.value, None)
@@ -761,6 +687,147 @@ class ProfileEditor(QWidget):
         self.settings_tab.set_logo_image(slot, data)
         self._update_preview()
 
+    # --- bundles ---------------------------------------------------------------------------
+
+    def choose_bundle_path(self, *, saving: bool) -> Path | None:
+        """Ask for a bundle file to save to or open; None when the user cancels."""
+        start = str(self.bundle_path or Path.home())
+        if saving:
+            name = str(self.draft.get("name") or "").strip() or "profile"
+            if self.bundle_path is None:
+                start = str(Path.home() / f"{name}{BUNDLE_SUFFIX}")
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Save profile bundle", start, BUNDLE_FILE_FILTER
+            )
+        else:
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, "Open profile bundle", start, BUNDLE_FILE_FILTER
+            )
+        return Path(chosen) if chosen else None
+
+    def take_bundle(self, bundle: Bundle | None, path: Path | None) -> None:
+        """Show a bundle (None: a new one from the out-of-box configuration) as the unchanged state."""
+        self.bundle_path = path
+        if bundle is None:
+            content = new_draft()
+            logos: dict[str, bytes] = {}
+        else:
+            content = bundle.content.model_dump(mode="json")
+            logos = dict(bundle.logos)
+        self.pending_logos.clear()
+        self._logo_images = {slot.value: logos.get(slot.value) for slot in LogoSlot}
+        self._clean_logos = dict(logos)
+        for slot in LogoSlot:
+            self.settings_tab.set_logo_image(slot.value, logos.get(slot.value))
+        self._load_draft(content)
+
+    def open_bundle_file(self) -> None:
+        """Open another bundle in this editor, after asking when that drops unsaved changes."""
+        if self._saving or self._loading:
+            return
+        question = "Open another bundle? Your unsaved changes to this one will be lost."
+        if self.is_dirty() and not self.confirm("Open profile bundle", question):
+            return
+        path = self.choose_bundle_path(saving=False)
+        if path is not None:
+            self._open_path(path)
+
+    def _open_path(self, path: Path, *, question: str = "") -> None:
+        if question and self.is_dirty() and not self.confirm("Reload bundle", question):
+            return
+        self._loading = True
+        self._refresh_state()
+
+        def opened(bundle: Bundle) -> None:
+            self._loading = False
+            self.take_bundle(bundle, path)
+            self._announce(f"Opened {path.name}.")
+
+        def refused(error: ApiError) -> None:
+            self._loading = False
+            self._refresh_state()
+            self._show_banner(f"{path.name}: {error.message} The profile shown has not changed.", error=True)
+
+        self.runner.run(
+            lambda: load_bundle(path), on_success=opened, on_failure=refused, busy_text="Opening the bundle…"
+        )
+
+    def save_as(self) -> bool:
+        """Save the bundle under a name the user chooses; True when a save was started."""
+        if self._saving or self._loading or not self.bundle_mode:
+            return False
+        return self._save_bundle(None)
+
+    def _save_bundle(self, path: Path | None) -> bool:
+        self.banner.dismiss()
+        try:
+            content = parse(ProfileContent, self.sync_draft())
+        except FieldErrors as exc:
+            self._show_errors(exc.fields, reveal=True)
+            return False
+        self._clear_errors()
+        target = path or self.choose_bundle_path(saving=True)
+        if target is None:
+            return False
+        if not target.suffix:
+            target = target.with_suffix(BUNDLE_SUFFIX)
+        self._saving = True
+        self._refresh_state()
+        sent = copy.deepcopy(self.draft)
+        logos = self.bundle_logos()
+
+        self.runner.run(
+            lambda: save_bundle(target, content, logos),
+            on_success=lambda _bundle: self._bundle_saved(target, sent, logos),
+            on_failure=self._bundle_save_failed,
+            busy_text="Saving the bundle…",
+        )
+        return True
+
+    def _bundle_saved(self, path: Path, sent: dict[str, Any], logos: dict[str, bytes]) -> None:
+        self._saving = False
+        self.bundle_path = path
+        self._clean = copy.deepcopy(sent)
+        self._clean_logos = dict(logos)
+        self._refresh_state()
+        self._announce(f"Saved the bundle as {path}.")
+        if self._close_after_save:
+            self._close_after_save = False
+            self.close()
+
+    def _bundle_save_failed(self, error: ApiError) -> None:
+        self._saving = False
+        self._close_after_save = False
+        self._refresh_state()
+        self._show_banner(f"{error.message} Your changes are still here.", error=True)
+
+    def publish(self) -> PublishDialog | None:
+        """Check the draft and open the dialog that puts it on the server (without blocking)."""
+        if self._client is None or self._saving or self._loading:
+            return None
+        try:
+            content = parse(ProfileContent, self.sync_draft())
+        except FieldErrors as exc:
+            self._show_errors(exc.fields, reveal=True, message="Fix these before publishing the profile.")
+            return None
+        self._clear_errors()
+        dialog = PublishDialog(self._client, self.runner, Bundle(content, self.bundle_logos()), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.published.connect(self._published)
+        dialog.session_ended.connect(self.session_ended)
+        dialog.finished.connect(lambda _result: self._publish_closed(dialog))
+        self.publish_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _publish_closed(self, dialog: PublishDialog) -> None:
+        if self.publish_dialog is dialog:
+            self.publish_dialog = None
+
+    def _published(self, profile: Profile) -> None:
+        self._announce(f"Published “{profile.name}” to the server as version {profile.version}.")
+        self.saved.emit(profile)
+
     # --- saving ----------------------------------------------------------------------------
 
     def validate(self) -> dict[str, str]:
@@ -775,6 +842,8 @@ class ProfileEditor(QWidget):
         """Check the whole draft and, when it is valid, save it; True when a request was sent."""
         if self._saving or self._loading or self._closed:
             return False
+        if self.bundle_mode:
+            return self._save_bundle(self.bundle_path)
         if not self.is_new() and self.loaded_version is None:
             self._show_banner(
                 "The profile has not been loaded, so there is nothing to save. Reload it.", error=True
@@ -791,7 +860,7 @@ class ProfileEditor(QWidget):
         self._saving = True
         self._refresh_state()
         sent = copy.deepcopy(self.draft)
-        client = self._client
+        client = self._server()
         profile_id, version = self.profile_id, self.loaded_version
         if profile_id is not None and version is not None:  # always both or neither, checked above
             self.runner.run(
@@ -888,7 +957,7 @@ class ProfileEditor(QWidget):
         profile_id = self.profile_id
         if profile_id is None:
             return
-        client = self._client
+        client = self._server()
         self.runner.run(
             lambda: client.get_profile(profile_id),
             on_success=self.open_compare_dialog,
@@ -898,12 +967,10 @@ class ProfileEditor(QWidget):
 
     def open_compare_dialog(self, theirs: Profile) -> CompareDialog:
         """Show how the draft differs from ``theirs`` (without blocking) and act on the choice."""
-        dialog = CompareDialog(copy.deepcopy(self.sync_draft()), theirs, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda _result: self._compared(dialog))
-        self.compare_dialog = dialog
-        dialog.open()
-        return dialog
+        self.compare_dialog = CompareDialog.open_beside(
+            self, copy.deepcopy(self.sync_draft()), theirs, self._compared
+        )
+        return self.compare_dialog
 
     def _compared(self, dialog: CompareDialog) -> None:
         if self.compare_dialog is dialog:
@@ -941,7 +1008,7 @@ class ProfileEditor(QWidget):
         profile_id = self.profile_id
         if profile_id is None:
             return
-        client = self._client
+        client = self._server()
         self.markets_tab.set_busy(True)
 
         def added(profile: Profile) -> None:
@@ -969,7 +1036,7 @@ class ProfileEditor(QWidget):
         profile_id = self.profile_id
         if profile_id is None:
             return
-        client = self._client
+        client = self._server()
         self.markets_tab.set_busy(True)
 
         def removed(profile: Profile) -> None:
@@ -1003,12 +1070,17 @@ class ProfileEditor(QWidget):
     def _logo_chosen(self, slot: str, data: bytes) -> None:
         """Take a logo from the picker: upload it now, or keep it until a new profile is created."""
         profile_id = self.profile_id
+        if self.bundle_mode:
+            self._server_errors.pop(f"logos.{slot}", None)
+            self._show_logo(slot, bytes(data))
+            self._edited()
+            return
         if profile_id is None:
             self.pending_logos[slot] = bytes(data)
             self._show_logo(slot, bytes(data))
             self._edited()
             return
-        client = self._client
+        client = self._server()
         previous = self._logo_images.get(slot)
 
         def uploaded(profile: Profile) -> None:
@@ -1124,7 +1196,21 @@ class ProfileEditor(QWidget):
         name = str(self.draft.get("name") or "").strip()
         if not name and self._loaded_content:
             name = str(self._loaded_content.get("name") or "")
-        if self.is_new():
+        kind = "New Profile" if self.is_new() else "Edit Profile"
+        if self.bundle_mode:
+            kind = "Profile Bundle"
+            self.title_label.setText(name or "New profile")
+            where = f"Profile bundle · {self.bundle_path.name}" if self.bundle_path else "New profile bundle"
+            connection = "" if self.online else " · working offline, no server"
+            self.meta_label.setText(where + connection)
+            self.meta_label.setToolTip(str(self.bundle_path or ""))
+            if dirty:
+                state, chip = "dirty", "Unsaved changes"
+            else:
+                state, chip = (
+                    ("new", "Not saved to a file yet") if self.is_new() else ("clean", "Saved to file")
+                )
+        elif self.is_new():
             self.title_label.setText(name or "New profile")
             self.meta_label.setText("New profile from the out-of-box configuration · not saved yet")
             state, chip = ("dirty", "Unsaved changes") if dirty else ("new", "Not saved yet")
@@ -1141,12 +1227,13 @@ class ProfileEditor(QWidget):
         self.state_chip.style().unpolish(self.state_chip)
         self.state_chip.style().polish(self.state_chip)
         self.default_badge.setVisible(self.is_default)
-        kind = "New Profile" if self.is_new() else "Edit Profile"
         self.setWindowTitle(f"{name or kind} — {kind}[*]")
         self.setWindowModified(dirty)
         busy = self._saving or self._loading
         self.save_action.setEnabled(not busy)
         self.reload_action.setEnabled(not self.is_new() and not busy)
+        for action in (self.open_action, self.save_as_action, self.publish_action):
+            action.setEnabled(not busy)
         for page in self.pages:
             page.continue_button.setEnabled(not self._loading)
             page.tab.setEnabled(not self._loading)
@@ -1239,9 +1326,12 @@ class ProfileEditor(QWidget):
                 event.ignore()
                 return
         self._closed = True
+        if self.publish_dialog is not None:
+            self.publish_dialog.reject()
         if not self.runner.wait(SHUTDOWN_WAIT_MS):
             log.warning("A server call was still running when the profile editor closed")
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
         self.busy.clear()
         event.accept()
         self.closed.emit()

@@ -262,9 +262,10 @@ class MarketsTab(FormTab):
 
     # --- what the editor tells the tab -----------------------------------------------------
 
-    def set_profile(self, *, saved: bool, markets: list[str]) -> None:
-        """Show a saved profile's markets, or explain that an unsaved profile has none yet."""
+    def set_profile(self, *, saved: bool, markets: list[str], note: str = SAVE_FIRST) -> None:
+        """Show a saved profile's markets, or say (``note``) why this profile has none here."""
         self._saved = saved
+        self.unsaved_label.setText(note)
         self.unsaved_note.setVisible(not saved)
         self.manage.setVisible(saved)
         self.set_markets(markets)
