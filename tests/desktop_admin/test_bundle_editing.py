@@ -65,7 +65,8 @@ def test_a_new_bundle_is_branded_previewed_and_saved_with_no_server(
     editor = offline_editor()
     assert not editor.online
     assert editor.bundle_mode and editor.is_new()
-    assert editor.publish_action not in editor.toolbar.actions()  # nothing to publish to
+    assert not editor.publish_action.isVisible()  # nothing to publish to
+    assert editor.file_menu.actions() == [editor.open_action, editor.save_as_action, editor.reload_action]
     assert "working offline" in editor.meta_label.text()
     assert editor.markets_tab.unsaved_label.text() == BUNDLE_MARKETS_NOTE
     assert editor.continue_button("Chat").text() == "Save Bundle"

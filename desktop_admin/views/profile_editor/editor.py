@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -100,6 +102,9 @@ QToolBar#editorToolbar {{ background: transparent; border: none; spacing: 6px; }
 QToolBar#editorToolbar QToolButton {{ margin-left: 6px; padding: 6px 12px; border-radius: 6px; color: {TEXT};
     border: 1px solid #c9d0dc; background: #ffffff; }}
 QToolBar#editorToolbar QToolButton:hover {{ background: #eef2f8; }}
+QToolBar#editorToolbar QToolButton#fileButton {{ padding-right: 24px; }}
+QToolBar#editorToolbar QToolButton#fileButton::menu-indicator {{ subcontrol-position: right center;
+    subcontrol-origin: padding; right: 8px; }}
 QToolBar#editorToolbar QToolButton:checked {{ background: #e3ecfd; border-color: {ACCENT}; color: {ACCENT}; }}
 QToolBar#editorToolbar QToolButton#saveButton {{ background: {ACCENT}; color: #ffffff;
     border: 1px solid {ACCENT}; font-weight: 600; }}
@@ -422,7 +427,8 @@ class ProfileEditor(QWidget):
         self.toolbar.setObjectName("editorToolbar")
         self.toolbar.setIconSize(QSize(15, 15))
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.reload_action = QAction(icon("fa6s.arrows-rotate"), "Reload", self)
+        reload_text = "Reload from File" if self.bundle_mode else "Reload"
+        self.reload_action = QAction(icon("fa6s.arrows-rotate"), reload_text, self)
         self.reload_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
         self.reload_action.setToolTip(
             "Read the bundle file again (F5)"
@@ -466,11 +472,24 @@ class ProfileEditor(QWidget):
             self.addAction(action)
         self.toolbar.addAction(self.preview_action)
         if self.bundle_mode:
-            self.toolbar.addAction(self.open_action)
-            self.toolbar.addAction(self.save_as_action)
+            # The file's actions share one drop-down, so the toolbar fits beside a long profile name.
+            self.publish_action.setVisible(self.online)
+            self.file_menu = QMenu("File", self)
+            for action in (self.open_action, self.save_as_action, self.reload_action):
+                self.file_menu.addAction(action)
+            file_button = QToolButton(self.toolbar)
+            file_button.setObjectName("fileButton")
+            file_button.setText("File")
+            file_button.setIcon(icon("fa6s.file-lines"))
+            file_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            file_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+            file_button.setMenu(self.file_menu)
+            file_button.setAccessibleName("File: open, save as or reload the bundle")
+            self.toolbar.addWidget(file_button)
             if self.online:
                 self.toolbar.addAction(self.publish_action)
-        self.toolbar.addAction(self.reload_action)
+        else:
+            self.toolbar.addAction(self.reload_action)
         self.toolbar.addAction(self.save_action)
         save_button = self.toolbar.widgetForAction(self.save_action)
         if save_button is not None:
