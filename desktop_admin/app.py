@@ -247,6 +247,8 @@ class Console(QObject):
         else:
             self.login_dialog.show()
             self.login_dialog.raise_()
+            self.login_dialog.activateWindow()
+            self.login_dialog.focus_first_empty()
 
     def _signed_out(self, notice: str, is_error: bool) -> None:
         window = self.main_window

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -120,6 +121,16 @@ def _checked_logos(logos: Mapping[str, bytes]) -> dict[str, tuple[bytes, str]]:
     return checked
 
 
+def _document_mode(target: Path) -> int:
+    """Return the permission bits for a saved bundle: the replaced file's, else what the umask allows."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
 def save_bundle(
     path: str | os.PathLike[str], content: ProfileContent | Mapping[str, Any], logos: Mapping[str, bytes]
 ) -> Bundle:
@@ -145,6 +156,8 @@ def save_bundle(
             archive.writestr(MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
             for slot, (data, _ext) in checked.items():
                 archive.writestr(members[slot], data)
+        # mkstemp makes the file private; a saved bundle gets the mode any new document would.
+        os.chmod(temporary, _document_mode(target))
         os.replace(temporary, target)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)

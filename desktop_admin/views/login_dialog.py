@@ -187,6 +187,8 @@ class LoginDialog(QDialog):
         self.offline_button = QPushButton(icon("fa6s.plane", color=ACCENT), "Work offline", self)
         self.offline_button.setObjectName("rowLink")
         self.offline_button.setFlat(True)
+        # Enter in the form always means Sign in, even after this button had the focus.
+        self.offline_button.setAutoDefault(False)
         self.offline_button.setToolTip(
             "Edit and preview profile bundle files without a server; publish them once signed in."
         )
@@ -203,6 +205,10 @@ class LoginDialog(QDialog):
         buttons.addWidget(self.sign_in_button)
         outer.addLayout(buttons)
 
+        self.focus_first_empty()
+
+    def focus_first_empty(self) -> None:
+        """Put the cursor in the first field still to fill (the password when all are)."""
         first_empty = next(
             (e for e in (self.server_edit, self.username_edit, self.password_edit) if not e.text()),
             self.password_edit,

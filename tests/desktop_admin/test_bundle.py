@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import stat
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -337,3 +339,20 @@ def test_export_then_load_gives_the_same_content_and_logos(client: ApiClient, tm
     )
     assert copy.logos.top_bar is not None and published.logos.top_bar is not None
     assert copy.logos.top_bar.sha256 == published.logos.top_bar.sha256
+
+
+def test_a_saved_bundle_gets_the_permissions_of_a_new_document_or_of_the_file_it_replaces(
+    tmp_path: Path,
+) -> None:
+    mask = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.portalprofile"
+        save_bundle(fresh, branded(), {})
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        shared = tmp_path / "shared.portalprofile"
+        shared.write_bytes(b"")
+        shared.chmod(0o664)
+        save_bundle(shared, branded(), {})
+        assert stat.S_IMODE(shared.stat().st_mode) == 0o664
+    finally:
+        os.umask(mask)

@@ -183,6 +183,9 @@ def test_work_offline_from_sign_in_and_back(
     editor.close()
     qtbot.waitUntil(dialog.isVisible, timeout=WAIT_MS)
     assert console.offline_editor is None
+    # Back at sign-in, Enter signs in: it never reopens the offline editor.
+    assert not dialog.offline_button.autoDefault()
+    assert dialog.focusWidget() is dialog.username_edit
 
     junk = tmp_path / "junk.portalprofile"
     junk.write_bytes(b"PK\x03\x04 broken")
