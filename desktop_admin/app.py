@@ -68,7 +68,7 @@ QFrame#banner[kind="error"] {{ background: #fdecea; border: 1px solid #f3c0bb; b
 QFrame#banner[kind="info"] {{ background: #e8f0fe; border: 1px solid #c3d5fb; border-radius: 6px; }}
 QLabel#bannerText {{ color: {TEXT}; }}
 
-QFrame#sidebar {{ background: #1c2740; }}
+QFrame#navigationPanel {{ background: #1c2740; }}
 QLabel#brandName {{ color: #ffffff; font-size: 12pt; font-weight: 600; }}
 QLabel#brandCaption, QLabel#sidebarFooter {{ color: #9aa6c0; }}
 QLabel#navSection {{

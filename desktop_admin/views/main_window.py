@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         row.setSpacing(0)
 
         sidebar = QFrame(central)
-        sidebar.setObjectName("sidebar")
+        sidebar.setObjectName("navigationPanel")
         sidebar.setFixedWidth(224)
         side = QVBoxLayout(sidebar)
         side.setContentsMargins(14, 18, 14, 14)

@@ -117,7 +117,7 @@ class RowActions(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             # Style-sheet padding is not counted in a flat button's size hint: leave room for it.
             text_width = button.fontMetrics().horizontalAdvance(button.text())
-            button.setMinimumWidth(text_width + button.iconSize().width() + 28)
+            button.setMinimumWidth(text_width + button.iconSize().width() + 22)
         layout.addWidget(self.edit_button)
         layout.addWidget(self.duplicate_button)
         layout.addWidget(self.export_button)
@@ -212,10 +212,15 @@ class ProfilesPage(ConsolePage):
         header.setSectionResizeMode(COL_DEFAULT, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_UPDATED, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_ACTIONS, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(COL_NAME, 180)
-        self.table.setColumnWidth(COL_MARKETS, 150)
+        self.table.setColumnWidth(COL_NAME, 150)
+        self.table.setColumnWidth(COL_MARKETS, 125)
         self.table.setColumnWidth(COL_DEFAULT, 88)
-        self.table.setColumnWidth(COL_ACTIONS, 350)
+        # As wide as one row's buttons need, so the description keeps the rest.
+        sample = RowActions(
+            ProfileSummary(id=0, name="", description="", is_default=False, markets=[], version=1)
+        )
+        self.table.setColumnWidth(COL_ACTIONS, sample.sizeHint().width() + 8)
+        sample.deleteLater()
         self.table.doubleClicked.connect(lambda index: self.edit_requested.emit(self.model.row(index).id))
         layout.addWidget(self.table, 1)
 
