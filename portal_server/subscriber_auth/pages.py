@@ -48,43 +48,90 @@ async def _public_profile(request: Request) -> tuple[ProfileContent, web.PortalL
     return profile, web.links_for(profile, name)
 
 
+async def _refused_post(request: Request, status: int, heading: str, message: str) -> HTTPResponse:
+    profile, links = await _public_profile(request)
+    return web.render(
+        request, "error.html", profile, links=links, status=status, heading=heading, message=message
+    )
+
+
 async def _form(request: Request) -> dict[str, str] | HTTPResponse:
     """Return the posted form as {name: first value}, or the page to answer a bad post with."""
     if len(request.body or b"") > web.MAX_FORM_BYTES:
-        profile, links = await _public_profile(request)
-        return web.render(
-            request,
-            "error.html",
-            profile,
-            links=links,
-            status=413,
-            heading="That was too much",
-            message="The form was larger than we accept. Go back and try again.",
+        return await _refused_post(
+            request, 413, "That was too much", "The form was larger than we accept. Go back and try again."
         )
     values = {key: (items[0] if items else "") for key, items in (request.form or {}).items()}
     if any(CONTROL_CHARACTERS.search(value) for value in values.values()):
-        profile, links = await _public_profile(request)
-        return web.render(
+        return await _refused_post(
             request,
-            "error.html",
-            profile,
-            links=links,
-            status=400,
-            heading="That did not work",
-            message="The form held characters we cannot accept. Go back, check what you typed and try again.",
+            400,
+            "That did not work",
+            "The form held characters we cannot accept. Go back, check what you typed and try again.",
         )
     if not web.csrf_ok(request, values):
-        profile, links = await _public_profile(request)
-        return web.render(
+        return await _refused_post(
             request,
-            "error.html",
-            profile,
-            links=links,
-            status=403,
-            heading="Please try again",
-            message="This form expired or came from somewhere else. Reload the page and send it again.",
+            403,
+            "Please try again",
+            "This form expired or came from somewhere else. Reload the page and send it again.",
         )
     return values
+
+
+def _message_page(
+    request: Request,
+    profile: ProfileContent,
+    links: web.PortalLinks,
+    heading: str,
+    message: str,
+    *,
+    status: int = 200,
+    action: dict[str, str] | None = None,
+    resend_action: str | None = None,
+) -> HTTPResponse:
+    """Render a message page: ``action`` is its way forward, ``resend_action`` asks for a new link."""
+    resend = None
+    if resend_action is not None:
+        resend = {
+            "action": resend_action,
+            "csrf_token": web.csrf_token(request),
+            "email_label": "Email address",
+        }
+    return web.render(
+        request,
+        "message.html",
+        profile,
+        links=links,
+        status=status,
+        heading=heading,
+        message=message,
+        resend=resend,
+        action=action,
+    )
+
+
+def _back_to_sign_in(links: web.PortalLinks) -> dict[str, str]:
+    return {"href": links.login, "label": "Back to sign in"}
+
+
+def _reset_link_hours(request: Request) -> int:
+    return int(_timeouts(request).reset_link.total_seconds() // 3600)
+
+
+def _verify_link_days(request: Request) -> int:
+    return int(_timeouts(request).verify_link.total_seconds() // 86400)
+
+
+async def _send_verification(request: Request, user: PortalUser, token: str) -> None:
+    await send_mail(
+        request,
+        await _user_profile(user),
+        "registration",
+        user,
+        link=f"{request.app.ctx.config.base_url}/verify/{token}",
+        link_days=_verify_link_days(request),
+    )
 
 
 async def send_mail(
@@ -168,22 +215,15 @@ async def login_submit(request: Request) -> HTTPResponse:
         )
     except SignInRefused as refused:
         if refused.reason == "email not verified" and refused.user is not None:
-            resend = {
-                "action": "/verify/resend",
-                "csrf_token": web.csrf_token(request),
-                "email_label": "Email address",
-            }
-            return web.render(
+            return _message_page(
                 request,
-                "message.html",
                 profile,
-                links=links,
-                status=403,
-                heading="Verify your email first",
-                message=f"We sent a link to {refused.user.email}. "
+                links,
+                "Verify your email first",
+                f"We sent a link to {refused.user.email}. "
                 "Open it to finish registering, or ask for a new one.",
-                resend=resend,
-                action=None,
+                status=403,
+                resend_action="/verify/resend",
             )
         message = THROTTLED if refused.reason == "throttled" else SIGN_IN_REFUSED
         return _login_page(
@@ -248,15 +288,14 @@ def _register_page(
 
 
 def _registration_closed(request: Request, profile: ProfileContent, links: web.PortalLinks) -> HTTPResponse:
-    return web.render(
+    return _message_page(
         request,
-        "message.html",
         profile,
-        links=links,
+        links,
+        "Registration is not available",
+        "Online registration is not offered here. Please contact support to get a portal login.",
         status=404,
-        heading="Registration is not available",
-        message="Online registration is not offered here. Please contact support to get a portal login.",
-        action={"href": links.login, "label": "Back to sign in"},
+        action=_back_to_sign_in(links),
     )
 
 
@@ -297,17 +336,15 @@ async def register_submit(request: Request) -> HTTPResponse:
         )
     except FormProblem as problem:
         return _register_page(request, profile, links, status=422, form=form, errors=problem.fields)
-    user_profile = await _user_profile(user)
-    days = int(_timeouts(request).verify_link.total_seconds() // 86400)
-    await send_mail(
+    await _send_verification(request, user, token)
+    return web.render(
         request,
-        user_profile,
-        "registration",
-        user,
-        link=f"{request.app.ctx.config.base_url}/verify/{token}",
-        link_days=days,
+        "register_sent.html",
+        profile,
+        links=links,
+        email=user.email,
+        link_days=_verify_link_days(request),
     )
-    return web.render(request, "register_sent.html", profile, links=links, email=user.email, link_days=days)
 
 
 def _link_problem_page(
@@ -318,20 +355,15 @@ def _link_problem_page(
     resend_action: str,
     again: str,
 ) -> HTTPResponse:
-    return web.render(
+    return _message_page(
         request,
-        "message.html",
         profile,
-        links=links,
+        links,
+        "This link cannot be used",
+        f"{LINK_PROBLEMS[reason]} {again}",
         status=410 if reason != "unknown" else 404,
-        heading="This link cannot be used",
-        message=f"{LINK_PROBLEMS[reason]} {again}",
-        resend={
-            "action": resend_action,
-            "csrf_token": web.csrf_token(request),
-            "email_label": "Email address",
-        },
-        action={"href": links.login, "label": "Back to sign in"},
+        action=_back_to_sign_in(links),
+        resend_action=resend_action,
     )
 
 
@@ -365,26 +397,16 @@ async def verify_resend(request: Request) -> HTTPResponse:
     issued = await service.new_verification_link(
         form.get("email", ""), now=_now(request), timeouts=_timeouts(request)
     )
-    days = int(_timeouts(request).verify_link.total_seconds() // 86400)
     if issued is not None:
-        user, token = issued
-        await send_mail(
-            request,
-            await _user_profile(user),
-            "registration",
-            user,
-            link=f"{request.app.ctx.config.base_url}/verify/{token}",
-            link_days=days,
-        )
-    return web.render(
+        await _send_verification(request, *issued)
+    return _message_page(
         request,
-        "message.html",
         profile,
-        links=links,
-        heading="Check your email",
-        message="If that address belongs to a login waiting for verification, a new link is on its way. "
-        f"It works once and expires in {days} days.",
-        action={"href": links.login, "label": "Back to sign in"},
+        links,
+        "Check your email",
+        "If that address belongs to a login waiting for verification, a new link is on its way. "
+        f"It works once and expires in {_verify_link_days(request)} days.",
+        action=_back_to_sign_in(links),
     )
 
 
@@ -428,16 +450,15 @@ async def forgot_submit(request: Request) -> HTTPResponse:
             action=links.forgot_password,
         )
     request.app.add_task(_send_reset(request, email))
-    hours = int(_timeouts(request).reset_link.total_seconds() // 3600)
-    return web.render(
+    hours = _reset_link_hours(request)
+    return _message_page(
         request,
-        "message.html",
         profile,
-        links=links,
-        heading="Check your email",
-        message=f"If {email} belongs to a portal login, we sent it a link to choose a new password. "
+        links,
+        "Check your email",
+        f"If {email} belongs to a portal login, we sent it a link to choose a new password. "
         f"The link works once and expires in {hours} hour{'s' if hours != 1 else ''}.",
-        action={"href": links.login, "label": "Back to sign in"},
+        action=_back_to_sign_in(links),
     )
 
 
@@ -446,7 +467,7 @@ async def _send_reset(request: Request, email: str) -> None:
     if issued is None:
         return
     user, token = issued
-    hours = int(_timeouts(request).reset_link.total_seconds() // 3600)
+    hours = _reset_link_hours(request)
     await send_mail(
         request,
         await _user_profile(user),
@@ -517,15 +538,14 @@ def _problem_for(
             links.forgot_password,
             "Enter your email address and we will send a new link.",
         )
-    return web.render(
+    return _message_page(
         request,
-        "message.html",
         profile,
-        links=links,
-        status=410 if reason != "unknown" else 404,
-        heading="This invitation cannot be used",
-        message=f"{LINK_PROBLEMS[reason]} Ask your provider's support team to send a new invitation, "
+        links,
+        "This invitation cannot be used",
+        f"{LINK_PROBLEMS[reason]} Ask your provider's support team to send a new invitation, "
         "or reset your password if you already set one.",
+        status=410 if reason != "unknown" else 404,
         action={"href": links.forgot_password, "label": "Reset my password"},
     )
 
