@@ -149,17 +149,22 @@ PORTAL_USERS_PAGE_SIZE = 25
 PORTAL_USERS_MAX_PAGE_SIZE = 100
 
 
-class PortalUserSummary(BaseModel):
-    """One row of the portal-user list: who the login is, never its secrets."""
+class PortalUserOut(BaseModel):
+    """A portal user as the admin API answers an invitation or a change: never its secrets."""
 
     id: int
-    username: str | None
+    account_number: str
     email: str
     display_name: str
-    account_number: str
     status: PortalUserStatus
-    email_verified: bool
     bill_notifications: bool
+    email_verified: bool
+
+
+class PortalUserSummary(PortalUserOut):
+    """One row of the portal-user list: the login, its username, lockout and sign-in times."""
+
+    username: str | None
     locked: bool
     locked_until: datetime | None = Field(description="when the sign-in lockout ends; null when not locked")
     created_at: datetime

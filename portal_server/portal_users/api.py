@@ -15,6 +15,7 @@ from common.schemas.admin import (
     PORTAL_USER_STATUS_FILTERS,
     PORTAL_USERS_MAX_PAGE_SIZE,
     PORTAL_USERS_PAGE_SIZE,
+    PortalUserOut,
     PortalUserPage,
     PortalUserSummary,
 )
@@ -51,14 +52,8 @@ def _summary(user: PortalUser, now: datetime) -> PortalUserSummary:
     until = service.locked_until(user, now)
     return PortalUserSummary.model_validate(
         {
-            "id": user.id,
+            **service.serialise(user),
             "username": user.username,
-            "email": user.email,
-            "display_name": user.display_name,
-            "account_number": user.account.number,
-            "status": user.status,
-            "email_verified": user.email_verified_at is not None,
-            "bill_notifications": user.bill_notifications,
             "locked": until is not None,
             "locked_until": until,
             "created_at": user.created_at,
@@ -119,18 +114,6 @@ class InviteRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     account_number: str = Field(min_length=1, max_length=32)
     email: str = Field(min_length=3, max_length=254)
-
-
-class PortalUserOut(BaseModel):
-    """A portal user as the admin API shows it."""
-
-    id: int
-    account_number: str
-    email: str
-    display_name: str
-    status: str
-    bill_notifications: bool
-    email_verified: bool
 
 
 @bp.post("")
