@@ -84,6 +84,25 @@ def paint_pill(painter: QPainter, pill: QRectF, text: str, font: QFont, fill: st
     painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
 
 
+def icon_badge(
+    parent: QWidget,
+    size: int,
+    icon_name: str = "",
+    icon_size: int = 0,
+    *,
+    name: str = "iconBadge",
+    color: str = ACCENT,
+) -> QLabel:
+    """Return a square tile that shows an icon in the middle (without ``icon_name``, set it later)."""
+    badge = QLabel(parent)
+    badge.setObjectName(name)
+    badge.setFixedSize(size, size)
+    badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    if icon_name:
+        badge.setPixmap(icon(icon_name, color=color).pixmap(QSize(icon_size, icon_size)))
+    return badge
+
+
 class FieldError(QLabel):
     """The short reason under a field; empty and hidden while the field is fine."""
 

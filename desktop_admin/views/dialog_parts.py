@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from common.schemas import ProfileSummary
-from desktop_admin.views import ACCENT, MUTED, icon
+from desktop_admin.views import MUTED, icon, icon_badge
 
 
 def add_dialog_header(
@@ -34,11 +34,7 @@ def add_dialog_header(
     """Put a dialog's badge, title and one-paragraph explanation at the top of its layout."""
     header = QHBoxLayout()
     header.setSpacing(12)
-    badge = QLabel(dialog)
-    badge.setObjectName(badge_name)
-    badge.setFixedSize(36, 36)
-    badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    badge.setPixmap(icon(icon_name, color=ACCENT).pixmap(QSize(18, 18)))
+    badge = icon_badge(dialog, 36, icon_name, 18, name=badge_name)
     heading = QLabel(title, dialog)
     heading.setObjectName("dialogTitle")
     header.addWidget(badge)

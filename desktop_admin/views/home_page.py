@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_admin.views import ACCENT, icon
+from desktop_admin.views import icon_badge
 
 UNKNOWN_COUNT = "…"
 FAILED_COUNT = "—"
@@ -36,11 +36,7 @@ def _fill_card(card: QWidget, icon_name: str, title: str, caption: str, inset: i
     layout.setContentsMargins(20 - inset, 18 - inset, 20 - inset, 16 - inset)
     layout.setSpacing(2)
     top = QHBoxLayout()
-    badge = QLabel(card)
-    badge.setObjectName("tileBadge")
-    badge.setFixedSize(40, 40)
-    badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    badge.setPixmap(icon(icon_name, color=ACCENT).pixmap(QSize(20, 20)))
+    badge = icon_badge(card, 40, icon_name, 20, name="tileBadge")
     count_label = QLabel(UNKNOWN_COUNT, card)
     count_label.setObjectName("tileCount")
     count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

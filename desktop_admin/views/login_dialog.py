@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from common.schemas import TokenResponse
 from desktop_admin.api import ApiClient, ApiError, normalise_base_url
 from desktop_admin.api.errors import BAD_RESPONSE, INVALID_URL, TIMEOUT
-from desktop_admin.views import ACCENT, MUTED, FieldError, MessageBanner, icon
+from desktop_admin.views import ACCENT, MUTED, FieldError, MessageBanner, icon, icon_badge
 from desktop_admin.views.busy import BusyIndicator, BusyLabel
 from desktop_admin.workers import BackgroundRunner
 
@@ -100,11 +100,7 @@ class LoginDialog(QDialog):
 
         header = QHBoxLayout()
         header.setSpacing(14)
-        badge = QLabel(self)
-        badge.setObjectName("brandBadge")
-        badge.setFixedSize(48, 48)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon("fa6s.headset", color="#ffffff").pixmap(QSize(26, 26)))
+        badge = icon_badge(self, 48, "fa6s.headset", 26, name="brandBadge", color="#ffffff")
         titles = QVBoxLayout()
         titles.setSpacing(2)
         title = QLabel("Portal Console", self)

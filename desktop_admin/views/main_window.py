@@ -34,7 +34,7 @@ from desktop_admin.bundle import (
     export_bundle,
     load_bundle,
 )
-from desktop_admin.views import ACCENT, MUTED, ON_DARK, icon
+from desktop_admin.views import ACCENT, MUTED, ON_DARK, icon, icon_badge
 from desktop_admin.views.busy import BusyIndicator, BusyLabel
 from desktop_admin.views.history_page import HistoryPage
 from desktop_admin.views.home_page import HomePage
@@ -179,11 +179,7 @@ class MainWindow(QMainWindow):
         side.setSpacing(14)
         brand = QHBoxLayout()
         brand.setSpacing(10)
-        badge = QLabel(sidebar)
-        badge.setObjectName("brandBadge")
-        badge.setFixedSize(36, 36)
-        badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        badge.setPixmap(icon("fa6s.headset", color="#ffffff").pixmap(QSize(20, 20)))
+        badge = icon_badge(sidebar, 36, "fa6s.headset", 20, name="brandBadge", color="#ffffff")
         names = QVBoxLayout()
         names.setSpacing(0)
         product = QLabel("Portal Console", sidebar)

@@ -13,29 +13,10 @@ import pytest
 from keyring.backends import chainer, fail
 
 from desktop_admin.credentials import UNAVAILABLE_MESSAGE, CredentialStore, CredentialsUnavailable
+from tests.desktop_admin.conftest import MemoryKeyring
 
 SERVER = "http://127.0.0.1:8000"
 OTHER_SERVER = "https://portal.example.net"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A keyring that lives in a dict, as a real OS keyring would from the console's side."""
-
-    priority = 1
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not found")
 
 
 class BrokenKeyring(MemoryKeyring):

@@ -562,9 +562,7 @@ class ProfileEditor(QWidget):
             page = PREVIEW_PAGES.get(self.current_tab().TITLE)
             if page is not None:
                 self.preview.set_page(page)
-        logos = {slot: data for slot, data in self._logo_images.items() if data}
-        logos.update(self.pending_logos)
-        self.preview.show_profile(copy.deepcopy(self.sync_draft()), logos)
+        self.preview.show_profile(copy.deepcopy(self.sync_draft()), self.bundle_logos())
 
     # --- the draft -------------------------------------------------------------------------
 
@@ -585,7 +583,7 @@ class ProfileEditor(QWidget):
         return SAVE_BUNDLE if self.bundle_mode else SAVE_AND_COMPLETE
 
     def bundle_logos(self) -> dict[str, bytes]:
-        """Return the custom logos the editor holds, by slot (what a bundle saved now would carry)."""
+        """Return the custom logos the editor holds, by slot: what the preview shows and a bundle carries."""
         logos = {slot: data for slot, data in self._logo_images.items() if data}
         logos.update(self.pending_logos)
         return logos

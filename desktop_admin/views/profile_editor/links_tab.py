@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from common.profile import MAX_HELPFUL_LINKS, HelpfulLink
 from common.validation import FieldErrors, parse
-from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon
+from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, icon_badge
 from desktop_admin.views.dialog_parts import add_dialog_buttons
 from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import set_invalid
@@ -155,7 +155,7 @@ class LinkRow(QFrame):
         outer.setSpacing(2)
         row = QHBoxLayout()
         row.setSpacing(12)
-        mark = tab_parts.icon_badge(self, 32, "fa6s.link", 14, name="linkIcon")
+        mark = icon_badge(self, 32, "fa6s.link", 14, name="linkIcon")
         texts = QVBoxLayout()
         texts.setSpacing(0)
         self.text_label = QLabel(self)

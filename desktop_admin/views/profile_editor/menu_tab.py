@@ -50,7 +50,7 @@ from desktop_admin.models.menu_items_model import (
     MenuEntry,
     MenuItemsModel,
 )
-from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, paint_pill
+from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, icon_badge, paint_pill
 from desktop_admin.views.dialog_parts import add_dialog_buttons
 from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
@@ -374,7 +374,7 @@ class MenuTab(TabBase):
         self.form_scroll, self.empty_label, self.form, form = pane.scroll, pane.empty, pane.form, pane.column
 
         # header: icon, label, landing page pill, the page it links to
-        self.header_icon = tab_parts.icon_badge(self.form, 44)
+        self.header_icon = icon_badge(self.form, 44)
         self.title_label = QLabel(self.form)
         self.title_label.setObjectName("formTitle")
         self.landing_badge = QLabel("Landing page", self.form)

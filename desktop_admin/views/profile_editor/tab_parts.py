@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_admin.views import ACCENT, DANGER, TEXT, MessageBanner, icon, title_block
+from desktop_admin.views import ACCENT, DANGER, TEXT, MessageBanner, title_block
 from desktop_admin.views.dialog_parts import add_dialog_header
 
 PANES_STYLE = f"""
@@ -64,19 +64,6 @@ def separator(parent: QWidget) -> QFrame:
     line.setObjectName("separator")
     line.setFixedHeight(1)
     return line
-
-
-def icon_badge(
-    parent: QWidget, size: int, icon_name: str = "", icon_size: int = 0, *, name: str = "iconBadge"
-) -> QLabel:
-    """Return a square tile that shows an icon in the middle (without ``icon_name``, set it later)."""
-    badge = QLabel(parent)
-    badge.setObjectName(name)
-    badge.setFixedSize(size, size)
-    badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    if icon_name:
-        badge.setPixmap(icon(icon_name, color=ACCENT).pixmap(QSize(icon_size, icon_size)))
-    return badge
 
 
 def titled_column(

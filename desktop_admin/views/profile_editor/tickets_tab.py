@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from common.profile import Duration, DurationUnit, SupportRequestType
 from common.validation import FieldErrors, parse
-from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, paint_pill
+from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, icon_badge, paint_pill
 from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
 from desktop_admin.views.profile_editor.tab import TabBase, sentence
@@ -322,7 +322,7 @@ class TicketsTab(TabBase):
         pane = tab_parts.form_pane(self, "Select a support request type on the left, or add one.")
         self.form_empty, self.form, form = pane.empty, pane.form, pane.column
 
-        badge = tab_parts.icon_badge(self.form, 44, "fa6s.ticket", 22)
+        badge = icon_badge(self.form, 44, "fa6s.ticket", 22)
         self.title_label = QLabel(self.form)
         self.title_label.setObjectName("formTitle")
         self.state_badge = QLabel(self.form)
