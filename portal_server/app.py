@@ -16,6 +16,7 @@ from portal_server.config import ServerConfig
 from portal_server.db import setup_db
 from portal_server.errors import setup_errors
 from portal_server.logs import logging_config
+from portal_server.notifications.notifier import Notifier
 from portal_server.portal import pages as portal_pages
 from portal_server.portal.pages import setup_portal
 from portal_server.portal_users import api as portal_users_api
@@ -87,7 +88,7 @@ def setup_routes(app: Sanic) -> None:
     app.blueprint(profiles_api.media)
     app.blueprint(audit_api.bp)
     app.blueprint(portal_users_api.bp)
-    app.blueprint(subscriber_pages.bp)
+    app.blueprint(subscriber_pages.blueprints)
     app.blueprint(portal_pages.bp)
 
 
@@ -123,7 +124,10 @@ def create_app(config: ServerConfig | None = None) -> Sanic:
     app.ctx.config = config
     app.ctx.clock = config.clock
     app.ctx.version = _version()
-    app.ctx.mailer = config.mailer
+    assert config.mailer is not None  # ServerConfig always picks a transport
+    app.ctx.notifier = Notifier(
+        config.mailer, base_url=config.base_url, sender=config.mail_sender, clock=config.clock
+    )
     app.ctx.timeouts = Timeouts(verify_link=timedelta(days=config.verify_link_days))
     setup_openapi(app)
     setup_errors(app)

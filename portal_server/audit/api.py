@@ -34,9 +34,11 @@ bp = Blueprint("admin_audit", url_prefix="/api/v1/admin/audit")
 async def list_events(request: Request) -> HTTPResponse:
     """Return one page of audit events matching the filters."""
     query = service.AuditQuery(
-        actor=query_text(request, "actor"),
-        object=query_text(request, "object"),
-        action=query_text(request, "action"),
+        actor=query_text(request, "actor", service.column_length("actor")),
+        object=query_text(
+            request, "object", service.column_length("object_type") + 1 + service.column_length("object_id")
+        ),
+        action=query_text(request, "action", service.column_length("action")),
         page=query_int(request, "page", 1, 1, 100_000),
         page_size=query_int(request, "page_size", 50, 1, 200),
     )

@@ -24,20 +24,36 @@ async def record(
     label: str | None = None,
     connection: BaseDBAsyncClient | None = None,
 ) -> AuditEvent:
-    """Write one audit event, in the caller's transaction when a connection is given."""
+    """Write one audit event, in the caller's transaction when a connection is given.
+
+    Every text is cut to its column (a label is for people, and typed text may be any length),
+    so recording what happened never fails on what somebody typed.
+    """
     return await AuditEvent.create(
         at=at,
-        actor=actor.label,
-        acting_as=actor.acting_as,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        object_label=label,
+        actor=_fit("actor", actor.label),
+        acting_as=_fit("acting_as", actor.acting_as),
+        action=_fit("action", action),
+        object_type=_fit("object_type", object_type),
+        object_id=_fit("object_id", None if object_id is None else str(object_id)),
+        object_label=_fit("object_label", label),
         before=before,
         after=after,
-        address=actor.address,
+        address=_fit("address", actor.address),
         using_db=connection,
     )
+
+
+def column_length(name: str) -> int:
+    """Return the length of an audit text column."""
+    return int(AuditEvent._meta.fields_map[name].max_length)  # type: ignore[attr-defined]
+
+
+def _fit(name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    limit = column_length(name)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,8 @@ async def search(query: AuditQuery) -> tuple[list[AuditEvent], int]:
         events = events.filter(actor__icontains=query.actor)
     if query.object:
         kind, _, ident = query.object.partition(":")
+        if len(kind) > column_length("object_type") or len(ident) > column_length("object_id"):
+            return [], 0
         events = events.filter(object_type=kind)
         if ident:
             events = events.filter(object_id=ident)

@@ -12,7 +12,7 @@ from sanic_ext import openapi
 from common.resources import RESOURCES_DIR
 from portal_server.portal import web
 from portal_server.profiles import service as profiles
-from portal_server.subscriber_auth import service as auth
+from portal_server.subscriber_auth.service import sessions
 
 bp = Blueprint("portal")
 
@@ -84,6 +84,6 @@ def setup_portal(app: Sanic) -> None:
             return
         token = request.cookies.get(web.SESSION_COOKIE)
         if token:
-            request.ctx.portal_session = await auth.session_for(
+            request.ctx.portal_session = await sessions.session_for(
                 token, now=request.app.ctx.clock.now(), timeouts=request.app.ctx.timeouts
             )

@@ -129,7 +129,13 @@ async def invite(request: Request) -> HTTPResponse:
     """Create an invited portal user and send the invitation."""
     payload = parse(InviteRequest, json_body(request))
     try:
-        user = await service.invite_and_notify(request, payload.account_number, payload.email)
+        user = await service.invite_and_notify(
+            request.app.ctx.notifier,
+            payload.account_number,
+            payload.email,
+            actor=request.ctx.actor,
+            timeouts=request.app.ctx.timeouts,
+        )
     except service.FormProblem as problem:
         raise FieldErrors(problem.fields) from None
     return json(PortalUserOut.model_validate(service.serialise(user)).model_dump(mode="json"), status=201)
@@ -155,7 +161,9 @@ async def change_email(request: Request, user_id: int) -> HTTPResponse:
     """Edit the email address of a portal user."""
     payload = parse(EmailRequest, json_body(request))
     try:
-        user = await service.change_email_and_notify(request, user_id, payload.email)
+        user = await service.change_email_and_notify(
+            request.app.ctx.notifier, user_id, payload.email, actor=request.ctx.actor
+        )
     except service.FormProblem as problem:
         raise FieldErrors(problem.fields) from None
     except LookupError:

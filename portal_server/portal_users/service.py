@@ -1,82 +1,239 @@
-"""Portal user administration by staff."""
+"""Portal logins: finding them, creating them, and what staff do to them (invite, change email)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sanic import Request
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Case, Q, When
-from tortoise.functions import Lower
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
+from common.email_rules import MAX_EMAIL_LENGTH, email_key, normalise_email
 from common.schemas.admin import LOCKED, PORTAL_USERS_PAGE_SIZE
-from portal_server.notifications import service as notifications
-from portal_server.portal.web import logo_urls
-from portal_server.portal_users.models import PortalUser
+from portal_server.accounts.models import Account
+from portal_server.accounts.service import account_by_number
+from portal_server.actor import Actor
+from portal_server.audit import service as audit
+from portal_server.notifications.notifier import Notifier, Recipient
+from portal_server.portal_users.models import PortalUser, username_key
 from portal_server.profiles.service import profile_for_market
-from portal_server.subscriber_auth import service as auth
-from portal_server.subscriber_auth.service import FormProblem
+from portal_server.subscriber_auth.service import FormProblem, Timeouts
+from portal_server.subscriber_auth.service.links import issue_link
+
+MAX_USERNAME_LENGTH = 64
+MAX_ID = 2**31 - 1
 
 __all__ = [
     "FormProblem",
     "PortalUserQuery",
     "change_email_and_notify",
+    "create_login",
     "invite_and_notify",
     "locked_until",
     "search",
     "serialise",
+    "user_by_email",
+    "user_by_identifier",
 ]
 
 
-async def invite_and_notify(request: Request, account_number: str, email: str) -> PortalUser:
+# --- finding logins -----------------------------------------------------------------------------
+
+
+async def user_by_email(email: str) -> PortalUser | None:
+    """Return the portal user with this email address (any case), with its account."""
+    try:
+        normalised = normalise_email(email)
+    except ValueError:
+        return None
+    return await PortalUser.get_or_none(email_key=email_key(normalised)).select_related("account")
+
+
+async def user_by_identifier(identifier: str) -> PortalUser | None:
+    """Return the portal user whose email or username this is (any case), with its account."""
+    ident = identifier.strip()
+    if not ident or len(ident) > MAX_EMAIL_LENGTH:
+        return None
+    if "@" in ident:
+        return await user_by_email(ident)
+    key = username_key(ident)
+    if key is None or len(key) > MAX_USERNAME_LENGTH:
+        return None
+    return await PortalUser.get_or_none(username_key=key).select_related("account")
+
+
+async def email_taken(email: str, *, other_than: int | None = None) -> bool:
+    """Tell whether a normalised address already belongs to a login (but ``other_than``)."""
+    users = PortalUser.filter(email_key=email_key(email))
+    if other_than is not None:
+        users = users.exclude(id=other_than)
+    return await users.exists()
+
+
+async def username_taken(username: str) -> bool:
+    """Tell whether a username (any case) already belongs to a login."""
+    return await PortalUser.exists(username_key=username_key(username))
+
+
+# --- creating logins ----------------------------------------------------------------------------
+
+
+async def create_login(
+    account: Account,
+    email: str,
+    *,
+    status: str,
+    link: tuple[str, timedelta],
+    actor: Callable[[PortalUser], Actor],
+    action: str,
+    taken: str,
+    now: datetime,
+    password_hash: str | None = None,
+    username: str | None = None,
+) -> tuple[PortalUser, str]:
+    """Create a portal login with its first one-time link, audited, in one transaction."""
+    purpose, ttl = link
+    try:
+        async with in_transaction() as connection:
+            user = await PortalUser.create(
+                account=account,
+                email=email,
+                username=username,
+                display_name=account.holder_name,
+                password_hash=password_hash,
+                status=status,
+                created_at=now,
+                using_db=connection,
+            )
+            token = await issue_link(user, purpose, ttl, now, connection)
+            await audit.record(
+                actor(user),
+                action,
+                "portal_user",
+                user.id,
+                at=now,
+                label=email,
+                after={"account": account.number, "email": email},
+                connection=connection,
+            )
+    except IntegrityError:
+        raise FormProblem({"email": taken}) from None
+    return user, token
+
+
+async def invite(
+    account_number: str, email: str, *, actor: Actor, now: datetime, timeouts: Timeouts
+) -> tuple[PortalUser, str]:
+    """Create an invited portal user for an account (by a rep) and return the invitation token."""
+    problems: dict[str, str] = {}
+    normalised = ""
+    try:
+        normalised = normalise_email(email)
+    except ValueError as exc:
+        problems["email"] = str(exc)
+    account: Account | None = await account_by_number(account_number) if account_number.strip() else None
+    if account is None:
+        problems["account_number"] = (
+            "is not an account number we know" if account_number.strip() else "is required"
+        )
+    if problems:
+        raise FormProblem(problems)
+    assert account is not None
+    if await PortalUser.exists(account_id=account.id):
+        raise FormProblem({"account_number": "already has a portal login"})
+    if await email_taken(normalised):
+        raise FormProblem({"email": "is already used by another portal login"})
+    return await create_login(
+        account,
+        normalised,
+        status="invited",
+        link=("invite", timeouts.invite_link),
+        actor=lambda _user: actor,
+        action="portal_user.invite",
+        taken="is already used by another portal login",
+        now=now,
+    )
+
+
+async def invite_and_notify(
+    notifier: Notifier, account_number: str, email: str, *, actor: Actor, timeouts: Timeouts
+) -> PortalUser:
     """Create an invited login for an account and email the subscriber a set-password link."""
-    now = request.app.ctx.clock.now()
-    user, token = await auth.invite(
-        account_number, email, actor=request.ctx.actor, now=now, timeouts=request.app.ctx.timeouts
+    user, token = await invite(
+        account_number, email, actor=actor, now=notifier.clock.now(), timeouts=timeouts
     )
     account = await user.account
     profile = await profile_for_market(account.market)
-    config = request.app.ctx.config
-    hours = int(request.app.ctx.timeouts.invite_link.total_seconds() // 3600)
-    await notifications.send_to(
+    await notifier.send(
         profile,
         "invite",
-        notifications.Recipient(user.email, user.display_name),
-        mailer=request.app.ctx.mailer,
-        base_url=config.base_url,
-        sender=config.mail_sender,
-        logo_url=f"{config.base_url}{logo_urls(profile)['login']}",
-        when=now.strftime("%-d %B %Y, %H:%M UTC"),
-        link=f"{config.base_url}/invite/{token}",
-        link_hours=hours,
+        Recipient(user.email, user.display_name),
+        link=notifier.url(f"/invite/{token}"),
+        link_hours=int(timeouts.invite_link.total_seconds() // 3600),
     )
     return user
 
 
-async def change_email_and_notify(request: Request, user_id: int, email: str) -> PortalUser:
+# --- changing logins ----------------------------------------------------------------------------
+
+
+async def change_email(user_id: int, email: str, *, actor: Actor, now: datetime) -> tuple[PortalUser, str]:
+    """Change a portal user's email address (by a rep); return the user and the old address."""
+    try:
+        cleaned = normalise_email(email)
+    except ValueError as exc:
+        raise FormProblem({"email": str(exc)}) from None
+    user = None
+    if 1 <= user_id <= MAX_ID:
+        user = await PortalUser.get_or_none(id=user_id).select_related("account")
+    if user is None:
+        raise LookupError("portal user")
+    old = user.email
+    if old == cleaned:
+        return user, old
+    if await email_taken(cleaned, other_than=user.id):
+        raise FormProblem({"email": "is already used by another portal login"})
+    try:
+        async with in_transaction() as connection:
+            user.email = cleaned
+            await user.save(update_fields=["email"], using_db=connection)
+            await audit.record(
+                actor,
+                "portal_user.email_change",
+                "portal_user",
+                user.id,
+                at=now,
+                label=cleaned,
+                before={"email": old},
+                after={"email": cleaned},
+                connection=connection,
+            )
+    except IntegrityError:
+        raise FormProblem({"email": "is already used by another portal login"}) from None
+    return user, old
+
+
+async def change_email_and_notify(
+    notifier: Notifier, user_id: int, email: str, *, actor: Actor
+) -> PortalUser:
     """Change a login's email and tell both the old and the new address."""
-    now = request.app.ctx.clock.now()
-    user, old = await auth.change_email(user_id, email, actor=request.ctx.actor, now=now)
+    user, old = await change_email(user_id, email, actor=actor, now=notifier.clock.now())
     if old == user.email:
         return user
     profile = await profile_for_market(user.account.market)
-    config = request.app.ctx.config
     change = f"Email address: {old} → {user.email}"
     for address in (old, user.email):
-        await notifications.send_to(
-            profile,
-            "account_changed",
-            notifications.Recipient(address, user.display_name),
-            mailer=request.app.ctx.mailer,
-            base_url=config.base_url,
-            sender=config.mail_sender,
-            logo_url=f"{config.base_url}{logo_urls(profile)['login']}",
-            when=now.strftime("%-d %B %Y, %H:%M UTC"),
-            changes=[change],
+        await notifier.send(
+            profile, "account_changed", Recipient(address, user.display_name), changes=[change]
         )
     return user
+
+
+# --- the staff list ------------------------------------------------------------------------------
 
 
 def serialise(user: PortalUser) -> dict[str, Any]:
@@ -129,7 +286,6 @@ async def search(query: PortalUserQuery, now: datetime) -> tuple[list[PortalUser
         await users.annotate(
             # "0" before "1": logins with a username come first, on every database.
             no_username=Case(When(username__isnull=True, then="1"), default="0"),
-            username_key=Lower("username"),
         )
         .order_by("no_username", "username_key", "email", "id")
         .offset((query.page - 1) * query.page_size)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -24,6 +25,7 @@ class ProfileRecord(Model):
 
     class Meta:
         table = "profile"
+        indexes = (Index(fields=("is_default",), name="profile_default"),)
 
 
 class ProfileVersion(Model):

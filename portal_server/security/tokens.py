@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
+
+# Tokens we issue are 43 characters; anything much longer is not one of ours.
+MAX_TOKEN_LENGTH = 100
 
 
 def new_token() -> tuple[str, str]:
@@ -13,5 +17,10 @@ def new_token() -> tuple[str, str]:
 
 
 def token_digest(token: str) -> str:
-    """Return the SHA-256 hex digest under which a token is stored."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """Return the SHA-256 hex digest under which a token is stored (any text, even lone surrogates)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def same_text(a: str, b: str) -> bool:
+    """Compare two texts in constant time; any Unicode is fine (compare_digest takes only ASCII str)."""
+    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass"))

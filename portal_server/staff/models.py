@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -37,3 +38,7 @@ class StaffToken(Model):
 
     class Meta:
         table = "staff_token"
+        indexes = (
+            Index(fields=("staff_id",), name="staff_token_staff"),
+            Index(fields=("expires_at",), name="staff_token_expiry"),
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from portal_server.portal_users.models import PortalUser
@@ -26,6 +27,10 @@ class PortalSession(Model):
 
     class Meta:
         table = "portal_session"
+        indexes = (
+            Index(fields=("user_id",), name="portal_session_user"),
+            Index(fields=("expires_at",), name="portal_session_expiry"),
+        )
 
 
 class SignInAttempt(Model):

@@ -307,15 +307,16 @@ async def test_rep_changes_the_email_and_both_addresses_are_told(client, admin, 
         headers=admin.headers,
     )
     assert changed.status_code == 200, changed.text
-    assert changed.json()["email"] == "dana.new@example.com"
+    # The address is kept as typed; sign-in and uniqueness ignore its case.
+    assert changed.json()["email"] == "Dana.New@example.com"
     mails = await wait_for_mail(config.data_dir, 3)
     notices = mails[1:]
     assert {m["To"].split("<")[-1].rstrip(">") for m in notices} == {
         "dana@example.com",
-        "dana.new@example.com",
+        "Dana.New@example.com",
     }
     assert all("changed" in m["Subject"] for m in notices)
-    assert "dana@example.com → dana.new@example.com" in text_of(notices[0])
+    assert "dana@example.com → Dana.New@example.com" in text_of(notices[0])
     assert (await _sign_in(client, identifier="dana.new@example.com")).status_code == 303
     taken = await client.put(
         f"/api/v1/admin/portal-users/{user.id}/email", json={"email": "bad"}, headers=admin.headers

@@ -1,0 +1,169 @@
+"""What the pages before sign-in share: their profile, message pages, posted forms, branded mail."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sanic import HTTPResponse, Request
+
+from common.profile import ProfileContent
+from common.validation import CONTROL_CHARACTERS
+from portal_server.notifications.notifier import Recipient
+from portal_server.portal import web
+from portal_server.portal_users.models import PortalUser
+from portal_server.profiles import service as profiles
+from portal_server.subscriber_auth.service import Timeouts
+
+LINK_PROBLEMS = {
+    "unknown": "This link is not valid. It may have been mistyped or replaced by a newer one.",
+    "used": "This link has already been used. Each link works once.",
+    "expired": "This link has expired.",
+}
+
+
+def now(request: Request) -> datetime:
+    """Return the server clock's time."""
+    return request.app.ctx.clock.now()
+
+
+def timeouts(request: Request) -> Timeouts:
+    """Return how long sessions and links live on this server."""
+    return request.app.ctx.timeouts
+
+
+def login_profile(request: Request) -> str | None:
+    """Return the ?loginProfile= name (forms post back to their URL, so posts carry it too)."""
+    name = (request.args.get("loginProfile") or "").strip()
+    return name[:80] or None
+
+
+async def public_profile(request: Request) -> tuple[ProfileContent, web.PortalLinks]:
+    """Return the profile a public page is branded with, and its links."""
+    name = login_profile(request)
+    profile = await profiles.profile_named(name)
+    return profile, web.links_for(profile, name)
+
+
+async def refused_post(request: Request, status: int, heading: str, message: str) -> HTTPResponse:
+    """Answer a post that cannot be read with an error page in the page's branding."""
+    profile, links = await public_profile(request)
+    return web.render(
+        request, "error.html", profile, links=links, status=status, heading=heading, message=message
+    )
+
+
+async def read_form(request: Request) -> dict[str, str] | HTTPResponse:
+    """Return the posted form as {name: first value}, or the page to answer a bad post with."""
+    if len(request.body or b"") > web.MAX_FORM_BYTES:
+        return await refused_post(
+            request, 413, "That was too much", "The form was larger than we accept. Go back and try again."
+        )
+    values = {key: (items[0] if items else "") for key, items in (request.form or {}).items()}
+    if any(CONTROL_CHARACTERS.search(value) for value in values.values()):
+        return await refused_post(
+            request,
+            400,
+            "That did not work",
+            "The form held characters we cannot accept. Go back, check what you typed and try again.",
+        )
+    if not web.csrf_ok(request, values):
+        return await refused_post(
+            request,
+            403,
+            "Please try again",
+            "This form expired or came from somewhere else. Reload the page and send it again.",
+        )
+    return values
+
+
+def message_page(
+    request: Request,
+    profile: ProfileContent,
+    links: web.PortalLinks,
+    heading: str,
+    message: str,
+    *,
+    status: int = 200,
+    action: dict[str, str] | None = None,
+    resend_action: str | None = None,
+) -> HTTPResponse:
+    """Render a message page: ``action`` is its way forward, ``resend_action`` asks for a new link."""
+    resend = None
+    if resend_action is not None:
+        resend = {
+            "action": resend_action,
+            "csrf_token": web.csrf_token(request),
+            "email_label": "Email address",
+        }
+    return web.render(
+        request,
+        "message.html",
+        profile,
+        links=links,
+        status=status,
+        heading=heading,
+        message=message,
+        resend=resend,
+        action=action,
+    )
+
+
+def link_problem_page(
+    request: Request,
+    profile: ProfileContent,
+    links: web.PortalLinks,
+    reason: str,
+    resend_action: str,
+    again: str,
+) -> HTTPResponse:
+    """Explain why a verification or reset link cannot be used and offer a new one."""
+    return message_page(
+        request,
+        profile,
+        links,
+        "This link cannot be used",
+        f"{LINK_PROBLEMS[reason]} {again}",
+        status=410 if reason != "unknown" else 404,
+        action=back_to_sign_in(links),
+        resend_action=resend_action,
+    )
+
+
+def back_to_sign_in(links: web.PortalLinks) -> dict[str, str]:
+    """Return the way forward that leads back to the sign-in page."""
+    return {"href": links.login, "label": "Back to sign in"}
+
+
+def reset_link_hours(request: Request) -> int:
+    """Return how many hours a reset link works."""
+    return int(timeouts(request).reset_link.total_seconds() // 3600)
+
+
+def verify_link_days(request: Request) -> int:
+    """Return how many days a verification link works."""
+    return int(timeouts(request).verify_link.total_seconds() // 86400)
+
+
+async def user_profile(user: PortalUser) -> ProfileContent:
+    """Return the profile of the user's account (its market's, else the default)."""
+    account = await user.account
+    return await profiles.profile_for_market(account.market)
+
+
+async def send_mail(request: Request, kind: str, user: PortalUser, **context: Any) -> None:
+    """Send a branded mail to a portal user in the profile of the user's account."""
+    await request.app.ctx.notifier.send(
+        await user_profile(user), kind, Recipient(user.email, user.display_name), **context
+    )
+
+
+async def send_verification(request: Request, user: PortalUser, token: str) -> None:
+    """Mail a verification link to a user."""
+    await send_mail(
+        request,
+        "registration",
+        user,
+        link=request.app.ctx.notifier.url(f"/verify/{token}"),
+        link_days=verify_link_days(request),
+    )

@@ -1,0 +1,75 @@
+"""Forgotten passwords and first passwords: a reset or invitation link sets a new one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise.transactions import in_transaction
+
+from portal_server.audit import service as audit
+from portal_server.portal_users import service as portal_users
+from portal_server.portal_users.models import PortalUser
+from portal_server.security.passwords import hash_password, password_problem
+from portal_server.subscriber_auth.models import PortalSession
+from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber
+from portal_server.subscriber_auth.service.links import consume, issue_link, open_link
+
+
+async def request_password_reset(
+    email: str, *, now: datetime, timeouts: Timeouts
+) -> tuple[PortalUser, str] | None:
+    """Issue a reset link when the address belongs to a user who may reset; else None."""
+    user = await portal_users.user_by_email(email)
+    if user is None or user.status in ("disabled", "invited"):
+        return None
+    token = await issue_link(user, "reset", timeouts.reset_link, now)
+    await audit.record(
+        subscriber(user),
+        "subscriber.reset_requested",
+        "portal_user",
+        user.id,
+        at=now,
+        label=user.email,
+    )
+    return user, token
+
+
+async def set_password_by_link(
+    token: str, purpose: str, password: str, password_confirm: str, *, address: str, now: datetime
+) -> PortalUser:
+    """Use a reset or invitation link to set a new password; every session of the user ends."""
+    problem = password_problem(password)
+    if problem:
+        raise FormProblem({"password": problem})
+    if password != password_confirm:
+        raise FormProblem({"password_confirm": "does not match the password"})
+    link = await open_link(token, purpose, now)
+    user = link.user
+    password_hash = await hash_password(password)
+    async with in_transaction() as connection:
+        await consume(link, now, connection)
+        user.password_hash = password_hash
+        user.failed_logins = 0
+        user.locked_until = None
+        if user.status in ("invited", "pending"):
+            # The link arrived by email, which proves the address.
+            user.status = "active"
+            user.email_verified_at = user.email_verified_at or now
+        await user.save(
+            update_fields=["password_hash", "failed_logins", "locked_until", "status", "email_verified_at"],
+            using_db=connection,
+        )
+        await (
+            PortalSession.filter(user_id=user.id, revoked_at=None).using_db(connection).update(revoked_at=now)
+        )
+        action = "subscriber.password_reset" if purpose == "reset" else "subscriber.invitation_accepted"
+        await audit.record(
+            subscriber(user, address),
+            action,
+            "portal_user",
+            user.id,
+            at=now,
+            label=user.email,
+            connection=connection,
+        )
+    return user
