@@ -22,6 +22,7 @@ from portal_server.portal.pages import setup_portal
 from portal_server.portal_users import api as portal_users_api
 from portal_server.profiles import api as profiles_api
 from portal_server.profiles import service as profiles_service
+from portal_server.security.throttle import Throttle
 from portal_server.staff import api as staff_api
 from portal_server.subscriber_auth import pages as subscriber_pages
 from portal_server.subscriber_auth.service import Timeouts
@@ -128,6 +129,7 @@ def create_app(config: ServerConfig | None = None) -> Sanic:
     app.ctx.notifier = Notifier(
         config.mailer, base_url=config.base_url, sender=config.mail_sender, clock=config.clock
     )
+    app.ctx.throttle = Throttle(config.secret_key, config.throttle_rules)
     app.ctx.timeouts = Timeouts(verify_link=timedelta(days=config.verify_link_days))
     setup_openapi(app)
     setup_errors(app)

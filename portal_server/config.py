@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal_server.clock import Clock, SystemClock
 from portal_server.notifications.mailer import Mailer, mailer_for
+from portal_server.security.throttle import RULES, Rule
 
 
 @dataclass
@@ -29,6 +31,7 @@ class ServerConfig:
     access_log: bool = False
     mail_sender: str = "no-reply@portal.localhost"
     verify_link_days: int = 5
+    throttle_rules: Mapping[str, Rule] = field(default_factory=lambda: dict(RULES))
     clock: Clock = field(default_factory=SystemClock)
     mailer: Mailer | None = None
 

@@ -11,6 +11,7 @@ from sanic.exceptions import SanicException
 from sanic.response import json
 
 from common.validation import FieldErrors
+from portal_server.security.passwords import HashingBusy
 
 log = logging.getLogger("portal.errors")
 
@@ -81,6 +82,10 @@ _PAGE_TEXT = {
     ),
     405: ("That did not work", "This page cannot be used that way."),
     413: ("That was too much", "What you sent was larger than we accept."),
+    503: (
+        "We are busy right now",
+        "Too many people are signing in at this moment. Go back and send it again in a few seconds.",
+    ),
     500: (
         "Something went wrong",
         "Something went wrong on our side. Please try again in a moment.",
@@ -106,6 +111,15 @@ def setup_errors(app: Sanic) -> None:
     @app.exception(FieldErrors)
     async def _field_errors(request: Request, exc: FieldErrors) -> HTTPResponse:
         return json(error_body("invalid", exc.message, exc.fields), status=422)
+
+    @app.exception(HashingBusy)
+    async def _busy(request: Request, exc: HashingBusy) -> HTTPResponse:
+        # Overload, not a fault: say when to come back; the browser's Back keeps what was typed.
+        response = await _page_or_json(
+            request, 503, "busy", "We are busy right now. Send it again in a few seconds."
+        )
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.exception(SanicException)
     async def _sanic_error(request: Request, exc: SanicException) -> HTTPResponse:

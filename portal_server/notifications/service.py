@@ -15,8 +15,9 @@ from portal_server.notifications.mailer import Mailer
 
 log = logging.getLogger("portal.mail")
 
-# The invitation is sent by reps; its template follows the registration template's style.
-INVITE = "invite"
+# Mails without a template choice of their own follow the style of a related kind's choice:
+# the invitation (sent by reps) follows registration, the lock notice follows password reset.
+FOLLOWS_STYLE_OF = {"invite": "registration", "account_locked": "password_reset"}
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ class Recipient:
 
 def template_for(profile: ProfileContent, kind: str) -> str:
     """Return the template id a profile uses for a kind of email."""
-    if kind == INVITE:
-        style = profile.notifications.registration.split(".", 1)[0]
-        return f"{style}.invite"
+    if kind in FOLLOWS_STYLE_OF:
+        style = str(getattr(profile.notifications, FOLLOWS_STYLE_OF[kind])).split(".", 1)[0]
+        return f"{style}.{kind}"
     choice = getattr(profile.notifications, kind)
     if choice not in NOTIFICATION_TEMPLATES[NotificationKind(kind)]:
         return f"system.{kind}"

@@ -37,6 +37,7 @@ async def create_token(request: Request) -> HTTPResponse:
             now=request.app.ctx.clock.now(),
             ttl=config.token_ttl_seconds,
             threshold=config.staff_lockout_threshold,
+            throttle=request.app.ctx.throttle,
         )
     except service.SignInRefused:
         raise ApiError(

@@ -11,10 +11,13 @@ from tortoise.transactions import in_transaction
 from common.permissions import Permission, Role, permissions_for
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
-from portal_server.security.lockout import lockout_after
-from portal_server.security.passwords import hash_password, password_problem, verify_password
-from portal_server.security.tokens import new_token, token_digest
+from portal_server.security import lockout
+from portal_server.security.passwords import hash_password, needs_rehash, password_problem, verify_password
+from portal_server.security.throttle import Throttle
+from portal_server.security.tokens import MAX_TOKEN_LENGTH, new_token, token_digest
 from portal_server.staff.models import StaffToken, StaffUser
+
+USERNAME_LENGTH = 64
 
 
 class StaffError(Exception):
@@ -79,50 +82,70 @@ async def create_staff(username: str, password: str, role: str, *, actor: Actor,
 
 
 async def sign_in(
-    username: str, password: str, *, address: str, now: datetime, ttl: int, threshold: int
+    username: str,
+    password: str,
+    *,
+    address: str,
+    now: datetime,
+    ttl: int,
+    threshold: int,
+    throttle: Throttle,
 ) -> IssuedToken:
-    """Check credentials and issue a token; every attempt is audited."""
-    staff = await StaffUser.get_or_none(username=username.strip())
-    attempt_actor = Actor(kind="staff", name=username.strip()[:64] or "?", address=address)
-    locked = staff is not None and staff.locked_until is not None and staff.locked_until > now
+    """Check credentials and issue a token; every attempt is audited.
+
+    Attempts are counted before the password is checked (see ``security.lockout``), so concurrent
+    guesses cannot get past the lock, and attempts while locked neither count nor extend it.
+    """
+    name = username.strip()
+    attempt_actor = Actor(kind="staff", name=name or "?", address=address)
+    verdict = await throttle.begin("staff_sign_in", address=address, subject=name, now=now)
+    staff = None
+    if verdict.allowed and name and len(name) <= USERNAME_LENGTH:
+        staff = await StaffUser.get_or_none(username=name)
+    reservation = None
+    if staff is not None:
+        reservation = await lockout.reserve(StaffUser, staff.id, now=now, threshold=threshold)
     ok = await verify_password(staff.password_hash if staff else None, password)
-    if staff is None or not ok or locked or not staff.is_active:
-        if staff is not None and not ok:
-            staff.failed_logins += 1
-            wait = lockout_after(staff.failed_logins, threshold)
-            if wait is not None:
-                staff.locked_until = now + wait
-            await staff.save(update_fields=["failed_logins", "locked_until"])
-        reason = (
-            "unknown user"
-            if staff is None
-            else "locked"
-            if locked
-            else "disabled"
-            if not staff.is_active
-            else "wrong password"
-        )
+    reason = None
+    if not verdict.allowed:
+        reason = "address throttled"
+    elif staff is None:
+        reason = "unknown user"
+    elif reservation is None:
+        reason = "locked"
+    elif not ok:
+        reason = "wrong password"
+    elif not staff.is_active:
+        reason = "disabled"
+    if reason is not None:
+        if verdict.allowed:
+            await verdict.settle("failed")
+        if staff is not None and ok and reservation is not None:
+            await lockout.succeeded(StaffUser, staff.id)
         await audit.record(
             attempt_actor,
             "staff.sign_in_failed",
             "staff",
             staff.id if staff else None,
             at=now,
-            label=username.strip()[:64],
+            label=name,
             after={"reason": reason},
         )
         raise SignInRefused
+    assert staff is not None
+    await verdict.settle("ok")
     token, digest = new_token()
     async with in_transaction() as connection:
-        staff.failed_logins = 0
-        staff.locked_until = None
-        await staff.save(update_fields=["failed_logins", "locked_until"], using_db=connection)
+        changes: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+        if needs_rehash(staff.password_hash):
+            changes["password_hash"] = await hash_password(password)
+        await StaffUser.filter(id=staff.id).using_db(connection).update(**changes)
         await StaffToken.create(
             token_hash=digest,
             staff=staff,
             created_at=now,
             expires_at=now + timedelta(seconds=ttl),
-            address=address,
+            address=address[:64],
             using_db=connection,
         )
         await audit.record(
@@ -139,6 +162,8 @@ async def sign_in(
 
 async def actor_for_token(token: str, *, address: str, now: datetime) -> Actor | None:
     """Return the actor a live token belongs to, or None."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        return None
     row = await StaffToken.get_or_none(token_hash=token_digest(token)).select_related("staff")
     if row is None or row.revoked_at is not None or row.expires_at <= now or not row.staff.is_active:
         return None

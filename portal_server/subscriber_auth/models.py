@@ -1,4 +1,4 @@
-"""Server-side sessions and the per-address sign-in record."""
+"""Server-side sessions."""
 
 from __future__ import annotations
 
@@ -31,15 +31,3 @@ class PortalSession(Model):
             Index(fields=("user_id",), name="portal_session_user"),
             Index(fields=("expires_at",), name="portal_session_expiry"),
         )
-
-
-class SignInAttempt(Model):
-    """One sign-in attempt from an address, for the per-address limit."""
-
-    id = fields.BigIntField(primary_key=True)
-    address = fields.CharField(max_length=64, db_index=True)
-    at = fields.DatetimeField(db_index=True)
-    succeeded = fields.BooleanField()
-
-    class Meta:
-        table = "sign_in_attempt"

@@ -200,6 +200,8 @@ EMAIL_IDS = [
     *(template_id for choices in NOTIFICATION_TEMPLATES.values() for template_id in choices),
     "system.invite",
     "friendly.invite",
+    "system.account_locked",
+    "friendly.account_locked",
 ]
 
 
@@ -219,6 +221,8 @@ def email_context(**overrides: Any) -> dict[str, Any]:
         "link_days": 5,
         "changes": ["Email address", "Mobile phone number"],
         "when": "15 January 2026 at 10:42 UTC",
+        "failures": 5,
+        "locked_until": "15 January 2026, 10:43 UTC",
     }
     context.update(overrides)
     return context
@@ -634,8 +638,11 @@ def test_email_renders_as_html_and_text(template_id: str) -> None:
         assert 'href="https://portal.acme.example/verify?token=abc&amp;next=home"' in html
     if "registration" in template_id:
         assert "5 days" in text and "5 days" in html
-    if "reset" in template_id or "invite" in template_id:
+    if "reset" in template_id or "invite" in template_id or "locked" in template_id:
         assert "2 hours" in text and "2 hours" in html
+    if "locked" in template_id:
+        for fact in ("5 ", context["locked_until"]):
+            assert fact in text and fact in html
 
 
 def test_email_base_renders_alone() -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from portal_server import db
 from portal_server.profiles import service as profiles
+from portal_server.security.throttle import Throttle
 from portal_server.staff import service as staff
 from portal_server.staff.models import StaffUser
 
@@ -75,7 +76,13 @@ async def _sign_in(url: str, username: str, password: str) -> staff.IssuedToken:
     await db.open_database(url)
     try:
         return await staff.sign_in(
-            username, password, address="127.0.0.1", now=datetime.now(UTC), ttl=60, threshold=5
+            username,
+            password,
+            address="127.0.0.1",
+            now=datetime.now(UTC),
+            ttl=60,
+            threshold=5,
+            throttle=Throttle("test-secret"),
         )
     finally:
         await db.close_database()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from portal_server.staff.models import StaffUser
 from tests.conftest import STAFF_PASSWORDS
 
 TOKEN = "/api/v1/admin/auth/token"
@@ -62,13 +63,32 @@ async def test_repeated_failures_lock_the_account_with_growing_waits(client, clo
     assert locked.status_code == 401, "the right password is refused while locked"
     clock.advance(seconds=61)
     assert (await client.post(TOKEN, json=good)).status_code == 200
-    # The counter starts again after a success; the sixth failure in a row waits twice as long.
-    for _ in range(6):
+    # The counter starts again after a success; once a lock has run out, the sixth failure in a
+    # row waits twice as long.
+    for _ in range(5):
         await client.post(TOKEN, json={"username": "rep", "password": "guess-guess"})
+    clock.advance(seconds=61)
+    await client.post(TOKEN, json={"username": "rep", "password": "guess-guess"})
     clock.advance(seconds=61)
     assert (await client.post(TOKEN, json=good)).status_code == 401
     clock.advance(seconds=60)
     assert (await client.post(TOKEN, json=good)).status_code == 200
+
+
+async def test_attempts_while_locked_do_not_extend_the_lock(client, clock) -> None:
+    """One guess a minute must not keep a known staff username locked out for good."""
+    good = {"username": "rep", "password": STAFF_PASSWORDS["rep"]}
+    for _ in range(5):
+        await client.post(TOKEN, json={"username": "rep", "password": "guess-guess"})
+    for _ in range(3):
+        clock.advance(seconds=15)
+        assert (
+            await client.post(TOKEN, json={"username": "rep", "password": "guess-guess"})
+        ).status_code == 401
+    clock.advance(seconds=16)
+    assert (await client.post(TOKEN, json=good)).status_code == 200
+    user = await StaffUser.get(username="rep")
+    assert user.failed_logins == 0 and user.locked_until is None
 
 
 async def test_every_sign_in_attempt_is_audited(client, admin) -> None:

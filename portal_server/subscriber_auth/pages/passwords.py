@@ -42,7 +42,7 @@ async def forgot_submit(request: Request) -> HTTPResponse:
         return form
     profile, links = await public.public_profile(request)
     email = form.get("email", "").strip()
-    if problem := email_problem(email):
+    if reason := email_problem(email):
         return web.render(
             request,
             "forgot_password.html",
@@ -50,10 +50,26 @@ async def forgot_submit(request: Request) -> HTTPResponse:
             links=links,
             status=422,
             form={"email": email},
-            errors={"email": problem},
+            errors={"email": reason},
             action=links.forgot_password,
         )
-    request.app.add_task(_send_reset(request, email))
+    try:
+        allowed = await service.reset_allowed(
+            email, address=client_address(request), now=public.now(request), throttle=request.app.ctx.throttle
+        )
+    except FormProblem as problem:
+        return web.render(
+            request,
+            "forgot_password.html",
+            profile,
+            links=links,
+            status=problem.status,
+            form={"email": email},
+            errors=problem.fields,
+            action=links.forgot_password,
+        )
+    if allowed:
+        request.app.add_task(_send_reset(request, email))
     hours = public.reset_link_hours(request)
     return public.message_page(
         request,

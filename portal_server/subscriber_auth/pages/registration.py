@@ -84,9 +84,12 @@ async def register_submit(request: Request) -> HTTPResponse:
             address=client_address(request),
             now=public.now(request),
             timeouts=public.timeouts(request),
+            throttle=request.app.ctx.throttle,
         )
     except FormProblem as problem:
-        return _register_page(request, profile, links, status=422, form=form, errors=problem.fields)
+        return _register_page(
+            request, profile, links, status=problem.status, form=form, errors=problem.fields
+        )
     await public.send_verification(request, user, token)
     return web.render(
         request,
@@ -125,9 +128,24 @@ async def verify_resend(request: Request) -> HTTPResponse:
     if isinstance(form, HTTPResponse):
         return form
     profile, links = await public.public_profile(request)
-    issued = await service.new_verification_link(
-        form.get("email", ""), now=public.now(request), timeouts=public.timeouts(request)
-    )
+    try:
+        issued = await service.new_verification_link(
+            form.get("email", ""),
+            address=client_address(request),
+            now=public.now(request),
+            timeouts=public.timeouts(request),
+            throttle=request.app.ctx.throttle,
+        )
+    except FormProblem as problem:
+        return public.message_page(
+            request,
+            profile,
+            links,
+            "Please wait a little",
+            problem.fields["_form"],
+            status=problem.status,
+            action=public.back_to_sign_in(links),
+        )
     if issued is not None:
         await public.send_verification(request, *issued)
     return public.message_page(

@@ -71,7 +71,13 @@ async def login_submit(request: Request) -> HTTPResponse:
     address = client_address(request)
     try:
         user = await service.sign_in(
-            form.get("identifier", ""), form.get("password", ""), address=address, now=public.now(request)
+            form.get("identifier", ""),
+            form.get("password", ""),
+            address=address,
+            now=public.now(request),
+            throttle=request.app.ctx.throttle,
+            notifier=request.app.ctx.notifier,
+            timeouts=public.timeouts(request),
         )
     except SignInRefused as refused:
         if refused.reason == "email not verified" and refused.user is not None:

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from portal_server.actor import Actor
 from portal_server.portal_users.models import PortalUser
+from portal_server.security.throttle import Verdict
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,22 @@ class Timeouts:
 class FormProblem(Exception):
     """A form was refused; ``fields`` maps each field to the reason ('_form' for the whole form)."""
 
-    def __init__(self, fields: dict[str, str]) -> None:
+    def __init__(self, fields: dict[str, str], status: int = 422) -> None:
         super().__init__(next(iter(fields.values())))
         self.fields = fields
+        self.status = status
 
 
 def subscriber(user: PortalUser, address: str | None = None) -> Actor:
     """Return the audit actor for a subscriber."""
     return Actor(kind="subscriber", name=user.email, id=user.id, address=address)
+
+
+def throttled(verdict: Verdict, what: str) -> FormProblem:
+    """Return the form problem for an attempt a throttle turned away."""
+    assert verdict.retry_after is not None
+    minutes = max(1, round(verdict.retry_after.total_seconds() / 60))
+    wait = f"Wait {minutes} minute{'s' if minutes != 1 else ''} and try again"
+    if verdict.limited_by == "subject":
+        return FormProblem({"_form": f"Too many tries for this {what}. {wait}, or contact support."}, 429)
+    return FormProblem({"_form": f"Too many tries from your network. {wait}."}, 429)

@@ -10,9 +10,21 @@ from portal_server.audit import service as audit
 from portal_server.portal_users import service as portal_users
 from portal_server.portal_users.models import PortalUser
 from portal_server.security.passwords import hash_password, password_problem
+from portal_server.security.throttle import Throttle
 from portal_server.subscriber_auth.models import PortalSession
-from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber
+from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber, throttled
 from portal_server.subscriber_auth.service.links import consume, issue_link, open_link
+
+
+async def reset_allowed(email: str, *, address: str, now: datetime, throttle: Throttle) -> bool:
+    """Count a reset request; False (send nothing, say nothing) when its recipient had enough.
+
+    A request turned away by its network raises FormProblem, which the page shows.
+    """
+    verdict = await throttle.begin("forgot_password", address=address, subject=email, now=now)
+    if not verdict.allowed and verdict.limited_by == "address":
+        raise throttled(verdict, "email address")
+    return verdict.allowed
 
 
 async def request_password_reset(

@@ -15,7 +15,8 @@ from portal_server.audit import service as audit
 from portal_server.portal_users import service as portal_users
 from portal_server.portal_users.models import PortalUser
 from portal_server.security.passwords import hash_password, password_problem
-from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber
+from portal_server.security.throttle import Throttle
+from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber, throttled
 from portal_server.subscriber_auth.service.links import consume, issue_link, open_link
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
@@ -56,15 +57,22 @@ def _form_problems(form: Registration) -> tuple[dict[str, str], str]:
 
 
 async def register(
-    form: Registration, *, address: str, now: datetime, timeouts: Timeouts
+    form: Registration, *, address: str, now: datetime, timeouts: Timeouts, throttle: Throttle
 ) -> tuple[PortalUser, str]:
     """Create a pending portal user for a proven account and return it with its verification token."""
     problems, email = _form_problems(form)
     if problems:
         raise FormProblem(problems)
     username = form.username.strip()
+    verdict = await throttle.begin(
+        "register", address=address, subject=_account_subject(form.account_number), now=now
+    )
+    if not verdict.allowed:
+        raise throttled(verdict, "account number")
     account = await account_by_number(form.account_number)
-    if account is None or not proves_account(account, form.fact):
+    proven = account is not None and proves_account(account, form.fact)
+    await verdict.settle("ok" if proven else "failed")
+    if account is None or not proven:
         # One answer whichever fact was wrong, so the form cannot be used to probe accounts.
         await audit.record(
             Actor(kind="anonymous", name=email, address=address),
@@ -105,6 +113,11 @@ async def register(
     )
 
 
+def _account_subject(number: str) -> str:
+    # Spaces and dashes in a typed account number do not make a new subject.
+    return "".join(ch for ch in number if ch.isalnum())
+
+
 async def verify_email(token: str, *, address: str, now: datetime) -> PortalUser:
     """Use a verification link: the user becomes active."""
     link = await open_link(token, "verify", now)
@@ -128,9 +141,18 @@ async def verify_email(token: str, *, address: str, now: datetime) -> PortalUser
 
 
 async def new_verification_link(
-    email: str, *, now: datetime, timeouts: Timeouts
+    email: str, *, address: str, now: datetime, timeouts: Timeouts, throttle: Throttle
 ) -> tuple[PortalUser, str] | None:
-    """Issue a fresh verification link for a pending user; None when there is nothing to verify."""
+    """Issue a fresh verification link for a pending user; None when there is nothing to verify.
+
+    A throttle turning the request away by its network raises FormProblem; one turning it away by
+    its recipient sends nothing and says nothing, like an unknown address.
+    """
+    verdict = await throttle.begin("verify_resend", address=address, subject=email, now=now)
+    if not verdict.allowed:
+        if verdict.limited_by == "address":
+            raise throttled(verdict, "email address")
+        return None
     user = await portal_users.user_by_email(email)
     if user is None or user.status != "pending":
         return None
