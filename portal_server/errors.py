@@ -111,7 +111,7 @@ def setup_errors(app: Sanic) -> None:
     async def _sanic_error(request: Request, exc: SanicException) -> HTTPResponse:
         status = exc.status_code or 500
         if status >= 500:
-            log.error("request failed", exc_info=exc)
+            log.error("request failed", exc_info=exc, extra={"path": request.path})
             return await _page_or_json(request, 500, "server_error", "Something went wrong on our side.")
         code = _SANIC_CODES.get(status, "bad_request")
         message = {
