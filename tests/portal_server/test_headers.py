@@ -1,4 +1,4 @@
-"""Headers every answer carries: no-store on the admin API, HSTS behind https."""
+"""Headers every answer carries: no-store on the admin API, HSTS behind https, Allow on 405."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from portal_server.config import ServerConfig
 from portal_server.headers import HSTS, admin_cache_control
 from tests.portal_server.test_permission_matrix import EXPECTED, admin_routes
 
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 _PARAM = re.compile(r"<(\w+)(?::([^>]*))?>")
 
 
@@ -127,3 +128,44 @@ async def test_hsts_is_sent_on_every_answer_when_the_base_url_is_https_and_only_
             where = f"{base_url} {path}: {response.status_code}"
             assert response.headers.get("strict-transport-security") == expected, where
         assert {answer.status_code for answer in answers.values()} >= {200, 401, 404}
+
+
+# --- 405 and Allow --------------------------------------------------------------------------------
+
+
+async def test_405_on_an_api_path_lists_the_allowed_methods(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/api/v1/admin/profiles/1/duplicate")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert response.headers["allow"] == "OPTIONS, POST"
+
+
+async def test_405_on_a_portal_path_lists_the_allowed_methods(client: httpx.AsyncClient) -> None:
+    response = await client.put("/reset-password/some-token")
+    assert response.status_code == 405
+    assert "text/html" in response.headers["content-type"]
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+async def test_every_route_answers_a_wrong_method_with_allow(app: Sanic, client: httpx.AsyncClient) -> None:
+    accepted: dict[str, set[str]] = {}
+    for route in app.router.routes:
+        accepted.setdefault(route.path, set()).update(route.methods)
+    checked = 0
+    failures = []
+    for path, methods in sorted(accepted.items()):
+        wrong = next((m for m in HTTP_METHODS if m not in methods), None)
+        url = _concrete(path, {"__file_uri__": "css/portal.css"})
+        if wrong is None:
+            continue
+        response = await client.request(wrong, url)
+        checked += 1
+        allow = response.headers.get("allow", "")
+        if response.status_code != 405 or set(allow.split(", ")) != methods:
+            failures.append(
+                f"{wrong} {url}: {response.status_code} Allow={allow!r}, expected {sorted(methods)}"
+            )
+        elif allow != ", ".join(sorted(methods)):
+            failures.append(f"{wrong} {url}: Allow={allow!r} is not in a stable order")
+    assert not failures, "\n".join(failures)
+    assert checked == len(accepted) > 20
