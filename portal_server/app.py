@@ -15,6 +15,7 @@ from portal_server.audit import api as audit_api
 from portal_server.config import ServerConfig
 from portal_server.db import setup_db
 from portal_server.errors import setup_errors
+from portal_server.headers import setup_security_headers
 from portal_server.logs import logging_config
 from portal_server.notifications.notifier import Notifier
 from portal_server.portal import pages as portal_pages
@@ -91,16 +92,6 @@ def setup_routes(app: Sanic) -> None:
     app.blueprint(portal_users_api.bp)
     app.blueprint(subscriber_pages.blueprints)
     app.blueprint(portal_pages.bp)
-
-
-def setup_security_headers(app: Sanic) -> None:
-    """Add the headers every response should carry."""
-
-    @app.on_response
-    async def _headers(request: Request, response: HTTPResponse) -> None:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
 
 
 def setup_bootstrap(app: Sanic) -> None:

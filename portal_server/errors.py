@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sanic import HTTPResponse, Request, Sanic
-from sanic.exceptions import SanicException
+from sanic.constants import HTTP_METHODS
+from sanic.exceptions import MethodNotAllowed, SanicException
 from sanic.response import json
 
 from common.validation import FieldErrors
@@ -101,6 +102,21 @@ async def _page_or_json(request: Request, status: int, code: str, message: str) 
     return json(error_body(code, message), status=status)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Return the methods the router accepts for this request's path, in a stable order."""
+    # Sanic fills MethodNotAllowed.allowed_methods only for paths without parameters
+    # (/reset-password/<token> gets none), so ask the router about each method instead.
+    host = request.headers.getone("host", None)
+    allowed = []
+    for method in sorted(HTTP_METHODS):
+        try:
+            request.app.router.get(request.path, method, host)
+        except SanicException:  # NotFound or MethodNotAllowed: not this method
+            continue
+        allowed.append(str(method))
+    return allowed
+
+
 def setup_errors(app: Sanic) -> None:
     """Install handlers so every failure becomes a JSON error or an error page, never a trace."""
 
@@ -125,7 +141,7 @@ def setup_errors(app: Sanic) -> None:
     async def _sanic_error(request: Request, exc: SanicException) -> HTTPResponse:
         status = exc.status_code or 500
         if status >= 500:
-            log.error("request failed", exc_info=exc)
+            log.error("request failed", exc_info=exc, extra={"path": request.path})
             return await _page_or_json(request, 500, "server_error", "Something went wrong on our side.")
         code = _SANIC_CODES.get(status, "bad_request")
         message = {
@@ -135,6 +151,8 @@ def setup_errors(app: Sanic) -> None:
         }.get(status, str(exc) or "The request could not be handled.")
         response = await _page_or_json(request, status, code, message)
         response.headers.update(dict(getattr(exc, "headers", {}) or {}))
+        if isinstance(exc, MethodNotAllowed) and (methods := allowed_methods(request)):
+            response.headers["Allow"] = ", ".join(methods)
         return response
 
     @app.exception(Exception)

@@ -37,7 +37,7 @@ def _profile_response(profile: Profile, status: int = 200) -> HTTPResponse:
     return json(
         profile.model_dump(mode="json"),
         status=status,
-        headers={"ETag": f'"{profile.version}"', "Cache-Control": "no-store"},
+        headers={"ETag": f'"{profile.version}"'},
     )
 
 

@@ -52,7 +52,7 @@ async def create_token(request: Request) -> HTTPResponse:
         role=issued.staff.role,
         permissions=sorted(p.value for p in permissions_for(issued.staff.role)),
     )
-    return json(body.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
+    return json(body.model_dump(mode="json"))
 
 
 @bp.delete("/token")
