@@ -16,6 +16,7 @@ MODEL_MODULES = [
     "portal_server.accounts.models",
     "portal_server.portal_users.models",
     "portal_server.subscriber_auth.models",
+    "portal_server.notifications.models",
 ]
 APP_LABEL = "portal"
 
