@@ -13,6 +13,14 @@ _BEARER = re.compile(r"((?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
 
+def masked_address(address: str) -> str:
+    """Return an email address as a log may show it: first letter and domain (d***@example.com)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
 def redact(value: Any) -> Any:
     """Return value with anything that looks like a secret masked."""
     if isinstance(value, dict):
