@@ -31,6 +31,8 @@ class ServerConfig:
     verify_link_days: int = 5
     clock: Clock = field(default_factory=SystemClock)
     mailer: Mailer | None = None
+    # How often each worker's sender looks for mail queued elsewhere (its own it sends at once).
+    mail_poll_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
