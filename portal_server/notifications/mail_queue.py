@@ -102,10 +102,15 @@ async def claim(mail_id: int, *, now: datetime, lease: timedelta) -> OutboxMail 
     return await OutboxMail.get_or_none(id=mail_id)
 
 
+# A delivered or abandoned mail keeps its facts but not its body: the body holds one-time links
+# in the clear, which the database otherwise keeps only as digests.
+DROPPED_BODY = b""
+
+
 async def mark_sent(mail: OutboxMail, *, now: datetime) -> None:
     """Record that the transport took the mail."""
     await OutboxMail.filter(id=mail.id, status=SENDING).update(
-        status=SENT, sent_at=now, claimed_until=None, last_error=None
+        status=SENT, sent_at=now, claimed_until=None, last_error=None, message=DROPPED_BODY
     )
 
 
@@ -114,7 +119,7 @@ async def mark_failed(mail: OutboxMail, error: str, *, now: datetime, final: boo
     short = error[:MAX_ERROR_LENGTH]
     if final or mail.attempts >= MAX_ATTEMPTS:
         await OutboxMail.filter(id=mail.id, status=SENDING).update(
-            status=FAILED, claimed_until=None, last_error=short
+            status=FAILED, claimed_until=None, last_error=short, message=DROPPED_BODY
         )
         return Outcome(mail.attempts, None)
     retry_at = now + retry_delay(mail.attempts)

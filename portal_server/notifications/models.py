@@ -18,7 +18,8 @@ class OutboxMail(Model):
 
     ``queued`` rows are due at ``next_attempt_at``; a ``sending`` row belongs to the worker that
     claimed it until ``claimed_until``, after which another worker may take it over (the first
-    one died mid-send). ``sent`` and ``failed`` rows are kept for a while for support to look at.
+    one died mid-send). ``sent`` and ``failed`` rows are kept for a while for support to look at,
+    without the message body (it holds one-time links in the clear).
     """
 
     id = fields.BigIntField(primary_key=True)
