@@ -18,6 +18,7 @@ from portal_server.errors import setup_errors
 from portal_server.headers import setup_security_headers
 from portal_server.logs import logging_config
 from portal_server.notifications.notifier import Notifier
+from portal_server.notifications.sender import setup_mail_sender
 from portal_server.portal import pages as portal_pages
 from portal_server.portal.pages import setup_portal
 from portal_server.portal_users import api as portal_users_api
@@ -116,16 +117,14 @@ def create_app(config: ServerConfig | None = None) -> Sanic:
     app.ctx.config = config
     app.ctx.clock = config.clock
     app.ctx.version = _version()
-    assert config.mailer is not None  # ServerConfig always picks a transport
-    app.ctx.notifier = Notifier(
-        config.mailer, base_url=config.base_url, sender=config.mail_sender, clock=config.clock
-    )
+    app.ctx.notifier = Notifier(base_url=config.base_url, sender=config.mail_sender, clock=config.clock)
     app.ctx.throttle = Throttle(config.secret_key, config.throttle_rules)
     app.ctx.timeouts = Timeouts(verify_link=timedelta(days=config.verify_link_days))
     setup_openapi(app)
     setup_errors(app)
     setup_db(app)
     setup_bootstrap(app)
+    setup_mail_sender(app)
     setup_security_headers(app)
     setup_portal(app)
     setup_routes(app)

@@ -34,6 +34,8 @@ class ServerConfig:
     throttle_rules: Mapping[str, Rule] = field(default_factory=lambda: dict(RULES))
     clock: Clock = field(default_factory=SystemClock)
     mailer: Mailer | None = None
+    # How often each worker's sender looks for mail queued elsewhere (its own it sends at once).
+    mail_poll_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "portal_server.portal_users.models",
     "portal_server.subscriber_auth.models",
     "portal_server.security.models",
+    "portal_server.notifications.models",
 ]
 APP_LABEL = "portal"
 

@@ -64,6 +64,14 @@ def scrub(text: str) -> str:
     return mask_emails(mask_url(_BEARER.sub(rf"\1{MASK}", text)))
 
 
+def masked_address(address: str) -> str:
+    """Return an email address as a log may show it: first letter and domain (d***@example.com)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
 def redact(value: Any) -> Any:
     """Return value with values under secret-sounding keys masked and every string scrubbed."""
     if isinstance(value, dict):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -11,9 +10,6 @@ from typing import Any
 from common.profile import NOTIFICATION_TEMPLATES, NotificationKind, ProfileContent
 from common.render import render_text
 from common.theme import PALETTES, ThemeName
-from portal_server.notifications.mailer import Mailer
-
-log = logging.getLogger("portal.mail")
 
 # Mails without a template choice of their own follow the style of a related kind's choice:
 # the invitation (sent by reps) follows registration, the lock notice follows password reset.
@@ -76,43 +72,3 @@ def compose(
     message.set_content(body.lstrip("\n"))
     message.add_alternative(render_text(f"emails/{template}.html", **values), subtype="html")
     return message
-
-
-async def deliver(mailer: Mailer, message: EmailMessage) -> bool:
-    """Send a message; a transport failure is logged, never shown to the subscriber as a crash."""
-    try:
-        await mailer.send(message)
-    except Exception as exc:  # any transport failure: the flow goes on, the log says why
-        log.error("mail could not be sent", extra={"to": message["To"], "error": type(exc).__name__})
-        return False
-    return True
-
-
-async def send_to(
-    profile: ProfileContent,
-    kind: str,
-    recipient: Recipient,
-    *,
-    mailer: Mailer,
-    base_url: str,
-    sender: str,
-    logo_url: str,
-    when: str,
-    **context: Any,
-) -> bool:
-    """Compose and deliver one branded email; a failure is logged and reported as False."""
-    try:
-        message = compose(
-            profile,
-            kind,
-            recipient,
-            base_url=base_url,
-            sender=sender,
-            logo_url=logo_url,
-            when=when,
-            **context,
-        )
-    except Exception as exc:  # a broken template must not undo the subscriber's action
-        log.error("mail could not be composed", extra={"kind": kind, "error": type(exc).__name__})
-        return False
-    return await deliver(mailer, message)

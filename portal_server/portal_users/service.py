@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Case, Q, When
 from tortoise.queryset import QuerySet
@@ -27,8 +28,15 @@ from portal_server.subscriber_auth.service.links import issue_link
 MAX_USERNAME_LENGTH = 64
 MAX_ID = 2**31 - 1
 
+# Queues the mail that carries a new login's first link, inside the transaction that creates it.
+LoginMail = Callable[[PortalUser, str, BaseDBAsyncClient], Awaitable[object]]
+# Queues the mails about a changed address (the user, the old address), inside the change's transaction.
+ChangeMail = Callable[[PortalUser, str, BaseDBAsyncClient], Awaitable[object]]
+
 __all__ = [
+    "ChangeMail",
     "FormProblem",
+    "LoginMail",
     "PortalUserQuery",
     "change_email_and_notify",
     "create_login",
@@ -94,8 +102,12 @@ async def create_login(
     now: datetime,
     password_hash: str | None = None,
     username: str | None = None,
+    notify: LoginMail | None = None,
 ) -> tuple[PortalUser, str]:
-    """Create a portal login with its first one-time link, audited, in one transaction."""
+    """Create a portal login with its first one-time link, audited, in one transaction.
+
+    ``notify`` queues the mail carrying the link in that transaction: no login without its mail.
+    """
     purpose, ttl = link
     try:
         async with in_transaction() as connection:
@@ -120,13 +132,21 @@ async def create_login(
                 after={"account": account.number, "email": email},
                 connection=connection,
             )
+            if notify is not None:
+                await notify(user, token, connection)
     except IntegrityError:
         raise FormProblem({"email": taken}) from None
     return user, token
 
 
 async def invite(
-    account_number: str, email: str, *, actor: Actor, now: datetime, timeouts: Timeouts
+    account_number: str,
+    email: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    timeouts: Timeouts,
+    notify: LoginMail | None = None,
 ) -> tuple[PortalUser, str]:
     """Create an invited portal user for an account (by a rep) and return the invitation token."""
     problems: dict[str, str] = {}
@@ -156,6 +176,7 @@ async def invite(
         action="portal_user.invite",
         taken="is already used by another portal login",
         now=now,
+        notify=notify,
     )
 
 
@@ -163,17 +184,25 @@ async def invite_and_notify(
     notifier: Notifier, account_number: str, email: str, *, actor: Actor, timeouts: Timeouts
 ) -> PortalUser:
     """Create an invited login for an account and email the subscriber a set-password link."""
-    user, token = await invite(
-        account_number, email, actor=actor, now=notifier.clock.now(), timeouts=timeouts
-    )
-    account = await user.account
-    profile = await profile_for_market(account.market)
-    await notifier.send(
-        profile,
-        "invite",
-        Recipient(user.email, user.display_name),
-        link=notifier.url(f"/invite/{token}"),
-        link_hours=int(timeouts.invite_link.total_seconds() // 3600),
+
+    async def mail_invitation(user: PortalUser, token: str, connection: BaseDBAsyncClient) -> None:
+        account = await user.account
+        await notifier.send(
+            await profile_for_market(account.market),
+            "invite",
+            Recipient(user.email, user.display_name),
+            connection=connection,
+            link=notifier.url(f"/invite/{token}"),
+            link_hours=int(timeouts.invite_link.total_seconds() // 3600),
+        )
+
+    user, _token = await invite(
+        account_number,
+        email,
+        actor=actor,
+        now=notifier.clock.now(),
+        timeouts=timeouts,
+        notify=mail_invitation,
     )
     return user
 
@@ -181,8 +210,13 @@ async def invite_and_notify(
 # --- changing logins ----------------------------------------------------------------------------
 
 
-async def change_email(user_id: int, email: str, *, actor: Actor, now: datetime) -> tuple[PortalUser, str]:
-    """Change a portal user's email address (by a rep); return the user and the old address."""
+async def change_email(
+    user_id: int, email: str, *, actor: Actor, now: datetime, notify: ChangeMail | None = None
+) -> tuple[PortalUser, str]:
+    """Change a portal user's email address (by a rep); return the user and the old address.
+
+    ``notify`` queues the mails about the change in its transaction.
+    """
     try:
         cleaned = normalise_email(email)
     except ValueError as exc:
@@ -212,6 +246,8 @@ async def change_email(user_id: int, email: str, *, actor: Actor, now: datetime)
                 after={"email": cleaned},
                 connection=connection,
             )
+            if notify is not None:
+                await notify(user, old, connection)
     except IntegrityError:
         raise FormProblem({"email": "is already used by another portal login"}) from None
     return user, old
@@ -221,15 +257,20 @@ async def change_email_and_notify(
     notifier: Notifier, user_id: int, email: str, *, actor: Actor
 ) -> PortalUser:
     """Change a login's email and tell both the old and the new address."""
-    user, old = await change_email(user_id, email, actor=actor, now=notifier.clock.now())
-    if old == user.email:
-        return user
-    profile = await profile_for_market(user.account.market)
-    change = f"Email address: {old} → {user.email}"
-    for address in (old, user.email):
-        await notifier.send(
-            profile, "account_changed", Recipient(address, user.display_name), changes=[change]
-        )
+
+    async def mail_both(user: PortalUser, old: str, connection: BaseDBAsyncClient) -> None:
+        profile = await profile_for_market(user.account.market)
+        change = f"Email address: {old} → {user.email}"
+        for address in (old, user.email):
+            await notifier.send(
+                profile,
+                "account_changed",
+                Recipient(address, user.display_name),
+                connection=connection,
+                changes=[change],
+            )
+
+    user, _old = await change_email(user_id, email, actor=actor, now=notifier.clock.now(), notify=mail_both)
     return user
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from sanic import Blueprint, HTTPResponse, Request
 from sanic_ext import openapi
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from common.email_rules import email_problem
 from common.profile import ProfileContent
 from portal_server.http import client_address
 from portal_server.portal import web
+from portal_server.portal_users.models import PortalUser
 from portal_server.subscriber_auth.pages import public
 from portal_server.subscriber_auth.service import FormProblem
 from portal_server.subscriber_auth.service import passwords as service
@@ -118,14 +120,19 @@ async def _password_form(request: Request, token: str, purpose: str, heading: st
     form = await public.read_form(request)
     if isinstance(form, HTTPResponse):
         return form
+
+    async def mail_change(user: PortalUser, connection: BaseDBAsyncClient) -> None:
+        await public.send_mail(request, "password_changed", user, connection=connection)
+
     try:
-        user = await service.set_password_by_link(
+        await service.set_password_by_link(
             token,
             purpose,
             form.get("password", ""),
             form.get("password_confirm", ""),
             address=client_address(request),
             now=public.now(request),
+            notify=mail_change,
         )
     except FormProblem as problem:
         return web.render(
@@ -140,7 +147,6 @@ async def _password_form(request: Request, token: str, purpose: str, heading: st
         )
     except LinkProblem as problem:
         return _problem_for(request, profile, links, problem.reason, purpose)
-    await public.send_mail(request, "password_changed", user)
     response = web.redirect_to(request, "/login?done=password")
     web.clear_session_cookie(request, response)
     return response

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sanic import HTTPResponse, Request
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from common.profile import ProfileContent
 from common.validation import CONTROL_CHARACTERS
@@ -151,19 +152,36 @@ async def user_profile(user: PortalUser) -> ProfileContent:
     return await profiles.profile_for_market(account.market)
 
 
-async def send_mail(request: Request, kind: str, user: PortalUser, **context: Any) -> None:
-    """Send a branded mail to a portal user in the profile of the user's account."""
+async def send_mail(
+    request: Request,
+    kind: str,
+    user: PortalUser,
+    *,
+    connection: BaseDBAsyncClient | None = None,
+    **context: Any,
+) -> None:
+    """Queue a branded mail to a portal user in the profile of the user's account.
+
+    With ``connection`` the mail is queued in that transaction.
+    """
     await request.app.ctx.notifier.send(
-        await user_profile(user), kind, Recipient(user.email, user.display_name), **context
+        await user_profile(user),
+        kind,
+        Recipient(user.email, user.display_name),
+        connection=connection,
+        **context,
     )
 
 
-async def send_verification(request: Request, user: PortalUser, token: str) -> None:
-    """Mail a verification link to a user."""
+async def send_verification(
+    request: Request, user: PortalUser, token: str, connection: BaseDBAsyncClient | None = None
+) -> None:
+    """Queue a verification link to a user (in ``connection``'s transaction when given)."""
     await send_mail(
         request,
         "registration",
         user,
+        connection=connection,
         link=request.app.ctx.notifier.url(f"/verify/{token}"),
         link_days=verify_link_days(request),
     )

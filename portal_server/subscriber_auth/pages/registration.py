@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sanic import Blueprint, HTTPResponse, Request
 from sanic_ext import openapi
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from common.profile import ProfileContent
 from portal_server.http import client_address
 from portal_server.portal import web
+from portal_server.portal_users.models import PortalUser
 from portal_server.subscriber_auth.pages import public
 from portal_server.subscriber_auth.service import FormProblem
 from portal_server.subscriber_auth.service import registration as service
@@ -78,19 +80,23 @@ async def register_submit(request: Request) -> HTTPResponse:
         password=form.get("password", ""),
         password_confirm=form.get("password_confirm", ""),
     )
+
+    async def mail_link(user: PortalUser, token: str, connection: BaseDBAsyncClient) -> None:
+        await public.send_verification(request, user, token, connection)
+
     try:
-        user, token = await service.register(
+        user, _token = await service.register(
             registration,
             address=client_address(request),
             now=public.now(request),
             timeouts=public.timeouts(request),
             throttle=request.app.ctx.throttle,
+            notify=mail_link,
         )
     except FormProblem as problem:
         return _register_page(
             request, profile, links, status=problem.status, form=form, errors=problem.fields
         )
-    await public.send_verification(request, user, token)
     return web.render(
         request,
         "register_sent.html",

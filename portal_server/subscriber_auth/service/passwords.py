@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from portal_server.audit import service as audit
@@ -14,6 +16,9 @@ from portal_server.security.throttle import Throttle
 from portal_server.subscriber_auth.models import PortalSession
 from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber, throttled
 from portal_server.subscriber_auth.service.links import consume, issue_link, open_link
+
+# Queues the "your password was changed" mail inside the transaction that changes it.
+PasswordMail = Callable[[PortalUser, BaseDBAsyncClient], Awaitable[object]]
 
 
 async def reset_allowed(email: str, *, address: str, now: datetime, throttle: Throttle) -> bool:
@@ -47,9 +52,19 @@ async def request_password_reset(
 
 
 async def set_password_by_link(
-    token: str, purpose: str, password: str, password_confirm: str, *, address: str, now: datetime
+    token: str,
+    purpose: str,
+    password: str,
+    password_confirm: str,
+    *,
+    address: str,
+    now: datetime,
+    notify: PasswordMail | None = None,
 ) -> PortalUser:
-    """Use a reset or invitation link to set a new password; every session of the user ends."""
+    """Use a reset or invitation link to set a new password; every session of the user ends.
+
+    ``notify`` queues the mail telling the subscriber, in the same transaction.
+    """
     problem = password_problem(password)
     if problem:
         raise FormProblem({"password": problem})
@@ -84,4 +99,6 @@ async def set_password_by_link(
             label=user.email,
             connection=connection,
         )
+        if notify is not None:
+            await notify(user, connection)
     return user

@@ -57,9 +57,18 @@ def _form_problems(form: Registration) -> tuple[dict[str, str], str]:
 
 
 async def register(
-    form: Registration, *, address: str, now: datetime, timeouts: Timeouts, throttle: Throttle
+    form: Registration,
+    *,
+    address: str,
+    now: datetime,
+    timeouts: Timeouts,
+    throttle: Throttle,
+    notify: portal_users.LoginMail | None = None,
 ) -> tuple[PortalUser, str]:
-    """Create a pending portal user for a proven account and return it with its verification token."""
+    """Create a pending portal user for a proven account and return it with its verification token.
+
+    ``notify`` queues the verification mail in the transaction that creates the login.
+    """
     problems, email = _form_problems(form)
     if problems:
         raise FormProblem(problems)
@@ -110,6 +119,7 @@ async def register(
         action="subscriber.register",
         taken="is already registered: sign in or reset your password",
         now=now,
+        notify=notify,
     )
 
 

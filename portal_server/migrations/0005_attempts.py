@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('portal', '0003_key_columns_and_indexes')]
+    dependencies = [('portal', '0004_mail_outbox')]
 
     initial = False
 
