@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -690,3 +691,17 @@ def test_the_preloaded_font_is_one_the_stylesheet_loads() -> None:
     assert f'url("../fonts/{SOLID_FONT}")' in _font_faces(css)["Portal FA6 Solid"]
     assert SOLID_PRELOAD in render("login.html")
 
+
+def test_pages_link_the_fingerprinted_urls_the_caller_gives() -> None:
+    fingerprinted = {
+        "/static/css/portal.css": "/static/0123456789abcdef/css/portal.css",
+        "/static/js/portal.js": "/static/fedcba9876543210/js/portal.js",
+        f"/static/fonts/{SOLID_FONT}": f"/static/00112233aabbccdd/fonts/{SOLID_FONT}",
+    }
+    links = replace(FULL_LINKS, assets=fingerprinted)
+    assert links.asset("css/portal.css") == "/static/0123456789abcdef/css/portal.css"
+    assert links.asset("/css/other.css") == "/static/css/other.css"  # none given: the file itself
+    for name in ("home.html", "login.html"):
+        html = render(name, links=links)
+        for plain, url in fingerprinted.items():
+            assert f'"{url}"' in html and f'"{plain}"' not in html
