@@ -22,6 +22,14 @@ ICON_SETS: dict[str, tuple[str, str]] = {
     "fa6b": ("fontawesome6-brands-webfont-charmap-6.7.2.json", "brands"),
 }
 
+# prefix -> the font file (without extension) qtawesome draws the set with; the portal serves
+# the same font converted to WOFF2 under the same name (scripts/convert-icon-fonts.py).
+ICON_FONTS: dict[str, str] = {
+    "fa6s": "fontawesome6-solid-webfont-6.7.2",
+    "fa6": "fontawesome6-regular-webfont-6.7.2",
+    "fa6b": "fontawesome6-brands-webfont-6.7.2",
+}
+
 _CSS_STYLE_PREFIX = {
     "fa-solid": "fa6s",
     "fas": "fa6s",

@@ -37,10 +37,14 @@ class PortalLinks:
     forgot_password: str
     logos: Mapping[str, str]
     pages: Mapping[str, str] = field(default_factory=dict)
+    # URL of a file under ``static`` -> the URL to link instead: the server's fingerprinted,
+    # long-cached copy. The console's preview gives none and links the files themselves.
+    assets: Mapping[str, str] = field(default_factory=dict)
 
     def asset(self, path: str) -> str:
-        """Return the URL of a static file."""
-        return f"{self.static.rstrip('/')}/{path.lstrip('/')}"
+        """Return the URL of a static file (its fingerprinted URL when the caller has one)."""
+        url = f"{self.static.rstrip('/')}/{path.lstrip('/')}"
+        return self.assets.get(url, url)
 
 
 @dataclass(frozen=True)

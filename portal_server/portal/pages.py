@@ -9,8 +9,8 @@ from typing import Any
 from sanic import Blueprint, HTTPResponse, Request, Sanic
 from sanic_ext import openapi
 
-from common.resources import RESOURCES_DIR
 from portal_server.portal import web
+from portal_server.portal.static_files import setup_static
 from portal_server.profiles import service as profiles
 from portal_server.subscriber_auth.service import sessions
 
@@ -74,8 +74,7 @@ def setup_portal(app: Sanic) -> None:
     """Mount the portal pages, static files and the session middleware."""
     app.ctx.html_error_page = error_page
     app.ctx.is_portal_page = is_portal_page
-    app.static("/static", RESOURCES_DIR / "static", name="static_files")
-    app.static("/branding", RESOURCES_DIR / "branding", name="branding_files")
+    setup_static(app)
 
     @app.on_request
     async def _load_session(request: Request) -> None:

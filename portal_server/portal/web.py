@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -54,6 +55,13 @@ def links_for(profile: ProfileContent, login_profile: str | None = None) -> Port
         logos=logo_urls(profile),
         pages=PAGES,
     )
+
+
+def served_links(request: Request, links: PortalLinks) -> PortalLinks:
+    """Point a page's static files and default logos at their fingerprinted, long-cached URLs."""
+    urls: Mapping[str, str] = request.app.ctx.static_files.urls
+    logos = {slot: urls.get(url, url) for slot, url in links.logos.items()}
+    return replace(links, assets=urls, logos=logos)
 
 
 def landing_url(profile: ProfileContent) -> str:
@@ -122,7 +130,7 @@ def render(
     body = render_page(
         template,
         profile,
-        links or links_for(profile),
+        served_links(request, links or links_for(profile)),
         license=request.app.ctx.config.license,
         current=current,
         csrf_token=csrf_token(request),

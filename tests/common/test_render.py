@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from common.icons import ICON_FONTS, ICON_SETS
 from common.profile import NOTIFICATION_TEMPLATES, ProfileContent, default_content
 from common.render import (
     TEMPLATES_DIR,
@@ -22,6 +24,10 @@ from common.render import (
 )
 from common.resources import RESOURCES_DIR
 
+SOLID_FONT = f"{ICON_FONTS['fa6s']}.woff2"
+SOLID_PRELOAD = (
+    f'<link rel="preload" href="/static/fonts/{SOLID_FONT}" as="font" type="font/woff2" crossorigin>'
+)
 PREVIEW_TEXT = "Preview version — this portal is for evaluation only."
 CSRF = "csrf-token-123"
 LOGOS = {
@@ -363,7 +369,12 @@ def test_page_renders(name: str, profile_name: str, links_name: str, license: st
         assert landmark in html
     assert 'class="skip-link" href="#main"' in html
     assert f'href="{LOGOS["favicon"]}"' in html
-    assert 'href="/static/css/portal.css"' in html
+    # One stylesheet, scripts deferred: nothing but portal.css stands before the first paint.
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', html) == ["/static/css/portal.css"]
+    assert html.count('rel="stylesheet"') == 1
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts and all(" defer" in tag for tag in scripts), scripts
+    assert SOLID_PRELOAD in html
 
     style = re.search(r"<style>(.*?)</style>", html, re.S)
     assert style
@@ -660,10 +671,44 @@ def test_no_external_urls_in_templates_and_static_files() -> None:
             assert "http://" not in content and "https://" not in content, path
 
 
-def test_icon_font_faces_point_at_local_fonts() -> None:
-    css = (RESOURCES_DIR / "static" / "css" / "icons.css").read_text(encoding="utf-8")
-    for style in ("solid", "regular", "brands"):
-        font = f"fontawesome6-{style}-webfont-6.7.2.ttf"
-        assert f'url("../fonts/{font}")' in css
-        assert (RESOURCES_DIR / "static" / "fonts" / font).is_file()
-    assert css.count("font-display: block") == 3
+def _font_faces(css: str) -> dict[str, str]:
+    """Return each @font-face's family and its block."""
+    faces = re.findall(r'@font-face\s*\{([^}]*?font-family:\s*"([^"]+)"[^}]*)\}', css)
+    return {family: face for face, family in faces}
+
+
+def test_icon_font_faces_point_at_local_woff2_fonts_and_swap() -> None:
+    css_dir = RESOURCES_DIR / "static" / "css"
+    # The icon styles live in the one stylesheet every page links.
+    assert sorted(path.name for path in css_dir.glob("*.css")) == ["portal.css"]
+    faces = _font_faces((css_dir / "portal.css").read_text(encoding="utf-8"))
+    assert len(faces) == len(ICON_FONTS)
+    for prefix, stem in ICON_FONTS.items():
+        style = ICON_SETS[prefix][1]
+        face = faces[f"Portal FA6 {style.title()}"]
+        assert f'src: url("../fonts/{stem}.woff2") format("woff2");' in face
+        assert "font-display: swap;" in face
+        assert (RESOURCES_DIR / "static" / "fonts" / f"{stem}.woff2").is_file()
+    # The TTFs went with the WOFF2s; the console draws with qtawesome's own copies.
+    assert not list((RESOURCES_DIR / "static" / "fonts").glob("*.ttf"))
+
+
+def test_the_preloaded_font_is_one_the_stylesheet_loads() -> None:
+    css = (RESOURCES_DIR / "static" / "css" / "portal.css").read_text(encoding="utf-8")
+    assert f'url("../fonts/{SOLID_FONT}")' in _font_faces(css)["Portal FA6 Solid"]
+    assert SOLID_PRELOAD in render("login.html")
+
+
+def test_pages_link_the_fingerprinted_urls_the_caller_gives() -> None:
+    fingerprinted = {
+        "/static/css/portal.css": "/static/0123456789abcdef/css/portal.css",
+        "/static/js/portal.js": "/static/fedcba9876543210/js/portal.js",
+        f"/static/fonts/{SOLID_FONT}": f"/static/00112233aabbccdd/fonts/{SOLID_FONT}",
+    }
+    links = replace(FULL_LINKS, assets=fingerprinted)
+    assert links.asset("css/portal.css") == "/static/0123456789abcdef/css/portal.css"
+    assert links.asset("/css/other.css") == "/static/css/other.css"  # none given: the file itself
+    for name in ("home.html", "login.html"):
+        html = render(name, links=links)
+        for plain, url in fingerprinted.items():
+            assert f'"{url}"' in html and f'"{plain}"' not in html
