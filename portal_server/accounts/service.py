@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import hmac
 import unicodedata
 
 from portal_server.accounts.models import Account
+from portal_server.security.tokens import same_text
 
 
-def _fold(value: str) -> str:
-    text = unicodedata.normalize("NFKC", value).casefold()
-    return "".join(ch for ch in text if ch.isalnum())
+def fold_name(value: str) -> str:
+    """Return the form in which names and postal codes are compared.
+
+    The rule (README, "Registration"): Unicode compatibility decomposition (NFKD), accents and
+    other combining marks dropped, case folded, and only letters and digits kept — so "Müller",
+    "MULLER", "Mu\u0308ller" and "müller" match, and so do "SW1A 1AA" and "sw1a1aa".
+    """
+    decomposed = unicodedata.normalize("NFKD", value)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(ch for ch in bare.casefold() if ch.isalnum())
 
 
 async def account_by_number(number: str) -> Account | None:
@@ -22,12 +29,13 @@ async def account_by_number(number: str) -> Account | None:
 
 
 def proves_account(account: Account, fact: str) -> bool:
-    """Tell whether fact is the account's last name or postal code (case and spacing ignored)."""
-    offered = _fold(fact)
+    """Tell whether fact is the account's last name or postal code (see ``fold_name``)."""
+    offered = fold_name(fact)
     if not offered:
         return False
+    # Both compared, in constant time, so the answer's timing does not say which one matched.
     matches = [
-        hmac.compare_digest(offered, _fold(account.last_name)),
-        hmac.compare_digest(offered, _fold(account.postal_code)),
+        same_text(offered, fold_name(account.last_name)),
+        same_text(offered, fold_name(account.postal_code)),
     ]
     return any(matches)

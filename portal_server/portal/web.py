@@ -15,11 +15,11 @@ from sanic.response import html, redirect
 
 from common.profile import LogoSlot, ProfileContent
 from common.render import PortalLinks, landing_page, render_page
+from portal_server.security.tokens import same_text
 from portal_server.subscriber_auth.models import PortalSession
 
 SESSION_COOKIE = "portal_session"
 CSRF_COOKIE = "portal_csrf"
-MAX_FORM_BYTES = 16 * 1024
 
 # Menu pages the portal has built so far: a menu item shows only when its page exists.
 PAGES: dict[str, str] = {"account_summary": "/"}
@@ -42,9 +42,14 @@ def logo_urls(profile: ProfileContent) -> dict[str, str]:
     return urls
 
 
+def profile_query(login_profile: str | None) -> str:
+    """Return ``?loginProfile=NAME`` for a profile name ('' for none)."""
+    return f"?{urlencode({'loginProfile': login_profile}, quote_via=quote)}" if login_profile else ""
+
+
 def links_for(profile: ProfileContent, login_profile: str | None = None) -> PortalLinks:
     """Return the server's URLs for a profile's pages (keeping ?loginProfile= on public pages)."""
-    query = f"?{urlencode({'loginProfile': login_profile}, quote_via=quote)}" if login_profile else ""
+    query = profile_query(login_profile)
     return PortalLinks(
         static="/static",
         home="/",
@@ -78,7 +83,7 @@ def cookie_is_secure(request: Request) -> bool:
 
 def _csrf_for(request: Request, seed: str) -> str:
     key = request.app.ctx.config.secret_key.encode()
-    return hmac.new(key, f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"csrf:{seed}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
 def csrf_token(request: Request) -> str:
@@ -96,7 +101,7 @@ def csrf_ok(request: Request, form: Mapping[str, Any]) -> bool:
     sent = form.get("csrf_token") or ""
     if not seed or not isinstance(sent, str) or len(seed) > 100:
         return False
-    return hmac.compare_digest(_csrf_for(request, seed), sent)
+    return same_text(_csrf_for(request, seed), sent)
 
 
 def finish(request: Request, response: HTTPResponse) -> HTTPResponse:

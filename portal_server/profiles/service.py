@@ -628,6 +628,12 @@ async def default_profile() -> ProfileContent:
     return ProfileContent.model_validate(record.content)
 
 
+async def login_profile_name(profile: ProfileContent) -> str | None:
+    """Return the name ?loginProfile= needs to show a profile, or None for the default profile."""
+    default = await default_profile()
+    return None if str(default.name).casefold() == str(profile.name).casefold() else str(profile.name)
+
+
 async def profile_for_market(market: str | None) -> ProfileContent:
     """Return the profile whose markets hold market, else the default profile."""
     if market:

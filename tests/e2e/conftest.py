@@ -29,7 +29,7 @@ from tests.e2e.support import (
     start_portal,
 )
 
-DEMO_SUBSCRIBERS = 8
+DEMO_SUBSCRIBERS = 12
 
 
 @pytest.hookimpl(trylast=True)

@@ -34,8 +34,15 @@ async def _register_and_verify(client, config, clock) -> None:
     (mail,) = await wait_for_mail(config.data_dir, 1)
     kind, token = link_in(mail)
     assert kind == "verify"
-    verified = await client.get(f"/verify/{token}")
-    assert verified.status_code == 303 and verified.headers["location"] == "/login?done=verified"
+    await _confirm(client, token)
+
+
+async def _confirm(client, token: str) -> None:
+    """Open a verification link, then press its confirm button (only the POST uses the link)."""
+    page = await client.get(f"/verify/{token}")
+    assert page.status_code == 200 and "Confirm my email address" in page.text
+    verified = await post_form(client, f"/verify/{token}", {})
+    assert verified.status_code == 303 and verified.headers["location"].startswith("/login?done=verified")
 
 
 async def _sign_in(client, identifier: str = "dana@example.com", password: str = PASSWORD):
@@ -102,7 +109,7 @@ async def test_unverified_login_is_told_to_verify(client, config, clock) -> None
     assert len(mails) == 2
     first, second = link_in(mails[0])[1], link_in(mails[1])[1]
     assert (await client.get(f"/verify/{first}")).status_code == 410, "a newer link replaces the old one"
-    assert (await client.get(f"/verify/{second}")).status_code == 303
+    await _confirm(client, second)
 
 
 async def test_verification_link_is_single_use_and_expires(client, config, clock) -> None:
@@ -179,14 +186,17 @@ async def test_forms_without_the_csrf_token_are_refused(client, config, clock) -
     await csrf_from(client, "/login")
     missing = await client.post("/login", data={"identifier": "dana@example.com", "password": PASSWORD})
     assert missing.status_code == 403
+    # The same form comes back, filled in (but the password), saying why nothing happened.
+    assert "This page had expired" in missing.text and 'value="dana@example.com"' in missing.text
+    assert PASSWORD not in missing.text
     forged = await client.post(
         "/login",
         data={"identifier": "dana@example.com", "password": PASSWORD, "csrf_token": "0" * 64},
     )
-    assert forged.status_code == 403
+    assert forged.status_code == 403 and client.cookies.get("portal_session") is None
     await _sign_in(client)
     logout = await client.post("/logout", data={})
-    assert logout.status_code == 403
+    assert logout.status_code == 403 and "Sign out?" in logout.text
     assert (await client.get("/")).status_code == 200, "a forged sign-out does nothing"
 
 
@@ -278,10 +288,16 @@ async def test_unknown_links_offer_a_way_forward(client, path) -> None:
     assert "Traceback" not in response.text
 
 
-async def test_oversized_form_and_unknown_page_get_pages(client) -> None:
+async def test_oversized_fields_come_back_in_their_form_and_unknown_page_gets_a_page(client) -> None:
     token = await csrf_from(client, "/login")
     big = await client.post("/login", data={"identifier": "x" * 20000, "password": "y", "csrf_token": token})
-    assert big.status_code == 413 and big.headers["content-type"].startswith("text/html")
+    # An over-long identifier gets the usual answer, with what was typed kept.
+    assert big.status_code == 401 and big.headers["content-type"].startswith("text/html")
+    assert "x" * 20000 in big.text and "not right" in big.text
+    long_name = await post_form(client, "/register", {**REGISTRATION, "last_name": "Ü" * 300})
+    assert long_name.status_code == 422
+    assert "Last name or ZIP code on the account must be at most 80 characters" in long_name.text
+    assert "Ü" * 300 in long_name.text and 'value="dana@example.com"' in long_name.text
     missing = await client.get("/no/such/page")
     assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
     assert "Page not found" in missing.text

@@ -6,11 +6,13 @@ from sanic import Blueprint, HTTPResponse, Request
 from sanic_ext import openapi
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from common.email_rules import email_problem
+from common.email_rules import MAX_EMAIL_LENGTH, email_problem
 from common.profile import ProfileContent
 from portal_server.http import client_address
 from portal_server.portal import web
+from portal_server.portal.forms import Field, FormSpec, read_form
 from portal_server.portal_users.models import PortalUser
+from portal_server.security.passwords import MAX_PASSWORD_LENGTH
 from portal_server.subscriber_auth.pages import public
 from portal_server.subscriber_auth.service import FormProblem
 from portal_server.subscriber_auth.service import passwords as service
@@ -19,56 +21,64 @@ from portal_server.subscriber_auth.service.links import LinkProblem, check_link
 bp = Blueprint("subscriber_passwords")
 
 
-@bp.get("/forgot-password")
-@openapi.exclude()
-async def forgot_page(request: Request) -> HTTPResponse:
-    """Ask for the email address to send a reset link to."""
-    profile, links = await public.public_profile(request)
+FORGOT_FORM = FormSpec(Field("email", MAX_EMAIL_LENGTH))
+NEW_PASSWORD_FORM = FormSpec(
+    Field("password", MAX_PASSWORD_LENGTH, secret=True),
+    Field("password_confirm", MAX_PASSWORD_LENGTH, secret=True),
+)
+
+
+def _forgot_page(
+    request: Request,
+    profile: ProfileContent,
+    links: web.PortalLinks,
+    *,
+    status: int = 200,
+    email: str = "",
+    errors: dict[str, str] | None = None,
+) -> HTTPResponse:
     return web.render(
         request,
         "forgot_password.html",
         profile,
         links=links,
-        form={"email": ""},
-        errors={},
+        status=status,
+        form={"email": email},
+        errors=errors or {},
         action=links.forgot_password,
     )
+
+
+@bp.get("/forgot-password")
+@openapi.exclude()
+async def forgot_page(request: Request) -> HTTPResponse:
+    """Ask for the email address to send a reset link to."""
+    if away := public.signed_in_elsewhere(request):
+        return away
+    profile, links = await public.public_profile(request)
+    return _forgot_page(request, profile, links)
 
 
 @bp.post("/forgot-password")
 @openapi.exclude()
 async def forgot_submit(request: Request) -> HTTPResponse:
     """Send a reset link. The page and its timing are the same whether the address exists or not."""
-    form = await public.read_form(request)
-    if isinstance(form, HTTPResponse):
-        return form
+    posted = read_form(request, FORGOT_FORM)
     profile, links = await public.public_profile(request)
-    email = form.get("email", "").strip()
-    if reason := email_problem(email):
-        return web.render(
-            request,
-            "forgot_password.html",
-            profile,
-            links=links,
-            status=422,
-            form={"email": email},
-            errors={"email": reason},
-            action=links.forgot_password,
+    email = posted.get("email").strip()
+    if posted.refused:
+        return _forgot_page(
+            request, profile, links, status=posted.status, email=posted.get("email"), errors=posted.errors
         )
+    if reason := email_problem(email):
+        return _forgot_page(request, profile, links, status=422, email=email, errors={"email": reason})
     try:
         allowed = await service.reset_allowed(
             email, address=client_address(request), now=public.now(request), throttle=request.app.ctx.throttle
         )
     except FormProblem as problem:
-        return web.render(
-            request,
-            "forgot_password.html",
-            profile,
-            links=links,
-            status=problem.status,
-            form={"email": email},
-            errors=problem.fields,
-            action=links.forgot_password,
+        return _forgot_page(
+            request, profile, links, status=problem.status, email=email, errors=problem.fields
         )
     if allowed:
         request.app.add_task(_send_reset(request, email))
@@ -101,53 +111,51 @@ async def _send_reset(request: Request, email: str) -> None:
 
 
 async def _password_form(request: Request, token: str, purpose: str, heading: str) -> HTTPResponse:
-    profile, links = await public.public_profile(request)
     action = f"/{'reset-password' if purpose == 'reset' else 'invite'}/{token}"
-    if request.method == "GET":
-        try:
-            await check_link(token, purpose, public.now(request))
-        except LinkProblem as problem:
-            return _problem_for(request, profile, links, problem.reason, purpose)
+    try:
+        user = await check_link(token, purpose, public.now(request))
+    except LinkProblem as problem:
+        profile, links = await public.public_profile(request)
+        return _problem_for(request, profile, links, problem.reason, purpose)
+    # A link from a mail opens its pages in the brand of the account it belongs to.
+    profile, links = await public.branded_for(user)
+
+    def form_page(status: int = 200, errors: dict[str, str] | None = None) -> HTTPResponse:
         return web.render(
             request,
             "reset_password.html",
             profile,
             links=links,
-            errors={},
+            status=status,
+            errors=errors or {},
             action=action,
             heading=heading,
         )
-    form = await public.read_form(request)
-    if isinstance(form, HTTPResponse):
-        return form
 
-    async def mail_change(user: PortalUser, connection: BaseDBAsyncClient) -> None:
-        await public.send_mail(request, "password_changed", user, connection=connection)
+    if request.method == "GET":
+        return form_page()
+    posted = read_form(request, NEW_PASSWORD_FORM)
+    if posted.refused:
+        return form_page(posted.status, posted.errors)
+
+    async def mail_change(changed: PortalUser, connection: BaseDBAsyncClient) -> None:
+        await public.send_mail(request, "password_changed", changed, connection=connection)
 
     try:
         await service.set_password_by_link(
             token,
             purpose,
-            form.get("password", ""),
-            form.get("password_confirm", ""),
+            posted.get("password"),
+            posted.get("password_confirm"),
             address=client_address(request),
             now=public.now(request),
             notify=mail_change,
         )
     except FormProblem as problem:
-        return web.render(
-            request,
-            "reset_password.html",
-            profile,
-            links=links,
-            status=422,
-            errors=problem.fields,
-            action=action,
-            heading=heading,
-        )
+        return form_page(problem.status, problem.fields)
     except LinkProblem as problem:
         return _problem_for(request, profile, links, problem.reason, purpose)
-    response = web.redirect_to(request, "/login?done=password")
+    response = web.redirect_to(request, public.sign_in_after(links, "password"))
     web.clear_session_cookie(request, response)
     return response
 

@@ -1,4 +1,4 @@
-"""What the pages before sign-in share: their profile, message pages, posted forms, branded mail."""
+"""What the pages before sign-in share: their profile and branding, message pages, branded mail."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from sanic import HTTPResponse, Request
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from common.profile import ProfileContent
-from common.validation import CONTROL_CHARACTERS
 from portal_server.notifications.notifier import Recipient
 from portal_server.portal import web
 from portal_server.portal_users.models import PortalUser
@@ -46,36 +45,22 @@ async def public_profile(request: Request) -> tuple[ProfileContent, web.PortalLi
     return profile, web.links_for(profile, name)
 
 
-async def refused_post(request: Request, status: int, heading: str, message: str) -> HTTPResponse:
-    """Answer a post that cannot be read with an error page in the page's branding."""
-    profile, links = await public_profile(request)
-    return web.render(
-        request, "error.html", profile, links=links, status=status, heading=heading, message=message
-    )
+async def profile_links(profile: ProfileContent) -> web.PortalLinks:
+    """Return public links that keep a profile's branding on the pages they lead to."""
+    return web.links_for(profile, await profiles.login_profile_name(profile))
 
 
-async def read_form(request: Request) -> dict[str, str] | HTTPResponse:
-    """Return the posted form as {name: first value}, or the page to answer a bad post with."""
-    if len(request.body or b"") > web.MAX_FORM_BYTES:
-        return await refused_post(
-            request, 413, "That was too much", "The form was larger than we accept. Go back and try again."
-        )
-    values = {key: (items[0] if items else "") for key, items in (request.form or {}).items()}
-    if any(CONTROL_CHARACTERS.search(value) for value in values.values()):
-        return await refused_post(
-            request,
-            400,
-            "That did not work",
-            "The form held characters we cannot accept. Go back, check what you typed and try again.",
-        )
-    if not web.csrf_ok(request, values):
-        return await refused_post(
-            request,
-            403,
-            "Please try again",
-            "This form expired or came from somewhere else. Reload the page and send it again.",
-        )
-    return values
+async def branded_for(user: PortalUser) -> tuple[ProfileContent, web.PortalLinks]:
+    """Return the profile of a user's account and links that keep its branding."""
+    profile = await user_profile(user)
+    return profile, await profile_links(profile)
+
+
+def signed_in_elsewhere(request: Request) -> HTTPResponse | None:
+    """Send a signed-in subscriber from a page for signed-out visitors to the portal's start."""
+    if web.current_session(request) is None:
+        return None
+    return web.redirect_to(request, "/")
 
 
 def message_page(
@@ -88,14 +73,21 @@ def message_page(
     status: int = 200,
     action: dict[str, str] | None = None,
     resend_action: str | None = None,
+    resend_email: str = "",
+    resend_errors: dict[str, str] | None = None,
+    confirm: dict[str, str] | None = None,
+    form_error: str | None = None,
 ) -> HTTPResponse:
-    """Render a message page: ``action`` is its way forward, ``resend_action`` asks for a new link."""
+    """Render a message page: ``action`` is its way forward, ``resend_action`` asks for a new link
+    (with the address filled in), ``confirm`` is a one-button form, ``form_error`` a problem."""
     resend = None
     if resend_action is not None:
         resend = {
             "action": resend_action,
             "csrf_token": web.csrf_token(request),
             "email_label": "Email address",
+            "email": resend_email,
+            "errors": resend_errors or {},
         }
     return web.render(
         request,
@@ -107,6 +99,8 @@ def message_page(
         message=message,
         resend=resend,
         action=action,
+        confirm=confirm,
+        form_error=form_error,
     )
 
 
@@ -129,6 +123,12 @@ def link_problem_page(
         action=back_to_sign_in(links),
         resend_action=resend_action,
     )
+
+
+def sign_in_after(links: web.PortalLinks, done: str) -> str:
+    """Return the sign-in page's URL saying what was just done, keeping the links' branding."""
+    path, _, query = links.login.partition("?")
+    return f"{path}?done={done}" + (f"&{query}" if query else "")
 
 
 def back_to_sign_in(links: web.PortalLinks) -> dict[str, str]:

@@ -8,6 +8,7 @@ from sanic_ext import openapi
 from common.profile import ProfileContent
 from portal_server.http import client_address
 from portal_server.portal import web
+from portal_server.portal.forms import Field, FormSpec, read_form
 from portal_server.profiles import service as profiles
 from portal_server.subscriber_auth.pages import public
 from portal_server.subscriber_auth.service import sessions
@@ -18,6 +19,9 @@ bp = Blueprint("subscriber_sign_in")
 
 SIGN_IN_REFUSED = "The email, username or password is not right, or the account is locked. Try again later."
 THROTTLED = "Too many sign-in attempts from your network. Wait a few minutes and try again."
+# No limits at the edge: an over-long identifier gets the usual "not right" answer.
+SIGN_IN_FORM = FormSpec(Field("identifier"), Field("password", secret=True))
+SIGN_OUT_FORM = FormSpec()
 
 
 def _login_page(
@@ -64,15 +68,17 @@ async def login_page(request: Request) -> HTTPResponse:
 @openapi.exclude()
 async def login_submit(request: Request) -> HTTPResponse:
     """Check the credentials and start a new session."""
-    form = await public.read_form(request)
-    if isinstance(form, HTTPResponse):
-        return form
+    posted = read_form(request, SIGN_IN_FORM)
     profile, links = await public.public_profile(request)
+    if posted.refused:
+        return _login_page(
+            request, profile, links, status=posted.status, form=posted.refill(), errors=posted.errors
+        )
     address = client_address(request)
     try:
         user = await service.sign_in(
-            form.get("identifier", ""),
-            form.get("password", ""),
+            posted.get("identifier"),
+            posted.get("password"),
             address=address,
             now=public.now(request),
             throttle=request.app.ctx.throttle,
@@ -81,15 +87,19 @@ async def login_submit(request: Request) -> HTTPResponse:
         )
     except SignInRefused as refused:
         if refused.reason == "email not verified" and refused.user is not None:
+            user_profile, user_links = await public.branded_for(refused.user)
+            resend_query = web.profile_query(await profiles.login_profile_name(user_profile))
             return public.message_page(
                 request,
-                profile,
-                links,
+                user_profile,
+                user_links,
                 "Verify your email first",
                 f"We sent a link to {refused.user.email}. "
                 "Open it to finish registering, or ask for a new one.",
                 status=403,
-                resend_action="/verify/resend",
+                resend_action=f"/verify/resend{resend_query}",
+                resend_email=refused.user.email,
+                action=public.back_to_sign_in(user_links),
             )
         message = THROTTLED if refused.reason == "throttled" else SIGN_IN_REFUSED
         return _login_page(
@@ -97,7 +107,7 @@ async def login_submit(request: Request) -> HTTPResponse:
             profile,
             links,
             status=429 if refused.reason == "throttled" else 401,
-            form=form,
+            form=posted.refill(),
             errors={"_form": message},
         )
     # A new session id at every sign-in: a cookie planted before sign-in is worthless after it.
@@ -119,9 +129,19 @@ async def login_submit(request: Request) -> HTTPResponse:
 @openapi.exclude()
 async def logout(request: Request) -> HTTPResponse:
     """End the session on the server and forget the cookie."""
-    form = await public.read_form(request)
-    if isinstance(form, HTTPResponse):
-        return form
+    posted = read_form(request, SIGN_OUT_FORM)
+    if posted.refused and web.current_session(request) is not None:
+        # An expired page: ask once more with a fresh form rather than signing out on a stale one.
+        profile, links = await public.public_profile(request)
+        return public.message_page(
+            request,
+            profile,
+            links,
+            "Sign out?",
+            "That page had expired. Select Sign out to end your session.",
+            status=posted.status,
+            confirm={"action": "/logout", "label": "Sign out"},
+        )
     await sessions.end_session(request.cookies.get(web.SESSION_COOKIE), now=public.now(request))
     response = web.redirect_to(request, "/login?done=signed-out")
     web.clear_session_cookie(request, response)

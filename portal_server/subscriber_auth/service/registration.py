@@ -9,11 +9,13 @@ from datetime import datetime
 from tortoise.transactions import in_transaction
 
 from common.email_rules import normalise_email
+from common.profile import ProfileContent
 from portal_server.accounts.service import account_by_number, proves_account
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
 from portal_server.portal_users import service as portal_users
 from portal_server.portal_users.models import PortalUser
+from portal_server.profiles.service import profile_for_market
 from portal_server.security.passwords import hash_password, password_problem
 from portal_server.security.throttle import Throttle
 from portal_server.subscriber_auth.service import FormProblem, Timeouts, subscriber, throttled
@@ -21,6 +23,14 @@ from portal_server.subscriber_auth.service.links import consume, issue_link, ope
 
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$")
 USERNAME_REASON = "must be 3 to 64 letters, digits, dots, dashes or underscores"
+
+
+class RegistrationClosed(Exception):
+    """The account's profile does not let subscribers register online (or signs them in by SSO)."""
+
+    def __init__(self, profile: ProfileContent) -> None:
+        super().__init__(profile.name)
+        self.profile = profile
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,18 @@ async def register(
         )
     if account.status != "active":
         raise FormProblem({"_form": "This account cannot be registered online. Please contact support."})
+    # The rules of the profile the account belongs to apply, whatever page the form came from.
+    profile = await profile_for_market(account.market)
+    if not profile.settings.registration_enabled or profile.settings.force_sso:
+        await audit.record(
+            Actor(kind="anonymous", name=email, address=address),
+            "subscriber.register_refused",
+            "account",
+            account.id,
+            at=now,
+            after={"reason": "registration is off for the account's profile", "profile": profile.name},
+        )
+        raise RegistrationClosed(profile)
     if await PortalUser.exists(account_id=account.id):
         raise FormProblem(
             {
