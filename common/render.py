@@ -17,7 +17,7 @@ from markupsafe import Markup
 from common.icons import ICON_SETS, catalogue
 from common.profile import HOME_WIDGET_LABELS, MENU_PAGES, LogoSlot, ProfileContent
 from common.resources import RESOURCES_DIR
-from common.theme import contrast_warnings, css_variables
+from common.theme import css_variables
 
 TEMPLATES_DIR = RESOURCES_DIR / "templates"
 
@@ -141,7 +141,6 @@ def page_context(
         "settings": settings,
         "links": links,
         "css_variables": css_variables(settings.theme, settings.top_bar_color),
-        "contrast_warnings": contrast_warnings(settings.theme, settings.top_bar_color),
         "title": settings.browser_title,
         "currency": settings.currency_symbol,
         "menu": menu_entries(profile, links, current),

@@ -16,7 +16,6 @@ from common.render import (
     PortalLinks,
     environment,
     icon,
-    page_context,
     render_page,
     render_text,
 )
@@ -456,16 +455,6 @@ def test_impersonation_banner() -> None:
     html = render("home.html", impersonation={"staff": "rep <Sam>"})
     assert "You are viewing this account as rep &lt;Sam&gt; — read-only" in html
     assert "You are viewing this account as" not in render("home.html")
-
-
-def test_contrast_warnings_are_not_shown_to_subscribers() -> None:
-    context = page_context(default_content(), FULL_LINKS, license="standard")
-    html = (
-        environment()
-        .get_template("login.html")
-        .render({**context, **PAGE_VALUES["login.html"], "contrast_warnings": ["WARNING-TEXT"]})
-    )
-    assert "WARNING-TEXT" not in html
 
 
 # --- home ---------------------------------------------------------------------------------

@@ -283,18 +283,6 @@ def test_links_and_forms_in_the_preview_go_nowhere(qtbot: QtBot, preview: Portal
     assert evaluate(qtbot, preview, "document.querySelector('h1').textContent") == "Sign in"
 
 
-def test_contrast_warnings_show_under_the_preview(
-    qtbot: QtBot, preview: PortalPreview, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    show(qtbot, preview, default_draft())
-    assert preview.contrast_note.isHidden()
-    warning = "Top bar text on #777777 has contrast 4.48:1, below the WCAG AA minimum of 4.5:1."
-    monkeypatch.setattr(portal_preview, "contrast_warnings", lambda theme, colour: [warning])
-    show(qtbot, preview, default_draft(top_bar_color="#777777"))
-    assert preview.contrast_note.text() == warning
-    assert not preview.contrast_note.isHidden()
-
-
 def test_unknown_pages_and_devices_are_refused(preview: PortalPreview) -> None:
     with pytest.raises(ValueError, match="the pages are login, home, support"):
         preview.set_page("billing")
