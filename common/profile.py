@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from common.email_rules import MAX_EMAIL_LENGTH, normalise_email
 from common.icons import normalize_icon_code
 from common.theme import ThemeName, is_hex_colour
 from common.validation import reject_control_characters
@@ -32,7 +33,6 @@ DEFAULT_SUPPORT_MESSAGE = (
     "Need help? Our support team is here for you. Reach us online, by phone or by email."
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
 _MARKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$")
 _WIDGET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,63}$")
@@ -54,9 +54,8 @@ def _web_url(value: str) -> str:
 
 
 def _optional_email(value: str) -> str:
-    if value and not _EMAIL.match(value):
-        raise ValueError("must be an email address such as support@example.com")
-    return value
+    # The suite's one address rule (common.email_rules); empty means "no support address".
+    return normalise_email(value) if value else value
 
 
 def _optional_phone(value: str) -> str:
@@ -393,7 +392,7 @@ class Support(Strict):
     ] = ""
     email: Annotated[
         str,
-        StringConstraints(strip_whitespace=True, max_length=254),
+        StringConstraints(strip_whitespace=True, max_length=MAX_EMAIL_LENGTH),
         AfterValidator(_optional_email),
     ] = ""
 

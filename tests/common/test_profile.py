@@ -138,3 +138,13 @@ def test_text_is_trimmed_and_control_characters_refused() -> None:
     assert parse(ProfileContent, {"name": "  Retail  "}).name == "Retail"
     assert _errors({"name": "Bad\x07name"})["name"] == "must not contain control characters"
     assert _errors({"name": "x" * 81})["name"] == "must be at most 80 characters"
+
+
+def test_support_email_follows_the_suites_one_email_rule() -> None:
+    content = parse(ProfileContent, {"name": "P", "support": {"email": " Care@Acme.EXAMPLE "}})
+    assert content.support.email == "Care@acme.example"  # the domain in its normal form
+    assert parse(ProfileContent, {"name": "P", "support": {"email": ""}}).support.email == ""
+    for bad in ("care..desk@acme.example", "care@localhost", "care@acme"):
+        assert _errors({"name": "P", "support": {"email": bad}})["support.email"] == (
+            "must be an email address such as name@example.com"
+        ), bad
