@@ -30,7 +30,7 @@ MAX_HELPFUL_LINKS = 5
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 DEFAULT_BROWSER_TITLE = "Customer Portal"
 DEFAULT_SUPPORT_MESSAGE = (
-    "Need help? Our support team is here for you. Reach us online, by phone or by email."
+    "Need help? Our support team is here for you. Reach us online, by phone, or by email."
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
@@ -109,7 +109,7 @@ class PaperlessSettings(Strict):
 
     show_status: bool = True
     opt_in_message: text(300) = "You have chosen paperless billing. Your bills arrive by email."  # type: ignore[valid-type]
-    opt_out_message: text(300) = "Go paperless: get your bills by email instead of by post."  # type: ignore[valid-type]
+    opt_out_message: text(300) = "Go paperless: get your bills by email instead of in the mail."  # type: ignore[valid-type]
     subscriber_can_change: bool = True
 
 

@@ -631,6 +631,30 @@ def test_email_base_renders_alone() -> None:
     check_html(render_text("emails/base.html", **email_context()))
 
 
+# --- wording ------------------------------------------------------------------------------
+
+# British forms with a US English counterpart the portal uses instead.
+BRITISH = re.compile(
+    r"\b(centre|centred|colour|organis\w*|favour\w*|behaviour|towards|whilst|in credit|by post|"
+    r"straight away|sort it out|suits you|cheque|postcode|cancelled)\b",
+    re.IGNORECASE,
+)
+
+
+def test_fixed_wording_is_us_english() -> None:
+    for name in all_templates():
+        source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert not BRITISH.findall(source), (name, BRITISH.findall(source))
+    defaults = default_content()
+    texts = [
+        defaults.support.messaging,
+        defaults.settings.paperless.opt_in_message,
+        defaults.settings.paperless.opt_out_message,
+    ]
+    for text in texts:
+        assert not BRITISH.findall(text), text
+
+
 # --- assets -------------------------------------------------------------------------------
 
 
