@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from common.email_rules import MAX_EMAIL_LENGTH, normalise_email
+from common.formats import DEFAULT_LOCALE, PortalLocale
 from common.icons import normalize_icon_code
 from common.theme import ThemeName, is_hex_colour
 from common.validation import reject_control_characters
@@ -29,6 +30,8 @@ from common.validation import reject_control_characters
 MAX_HELPFUL_LINKS = 5
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 DEFAULT_BROWSER_TITLE = "Customer Portal"
+DEFAULT_CURRENCY_SYMBOL = "$"
+BRAND_NAME_MAX = 80
 DEFAULT_SUPPORT_MESSAGE = (
     "Need help? Our support team is here for you. Reach us online, by phone, or by email."
 )
@@ -121,8 +124,17 @@ class Settings(Strict):
     top_bar_color: str | None = Field(
         default=None, description="#rrggbb; null uses the theme's default top-bar colour"
     )
+    brand_name: text(BRAND_NAME_MAX) = Field(  # type: ignore[valid-type]
+        default="",
+        description="the provider's name in mail and 'Your <brand> account'; empty: the profile's name",
+    )
     browser_title: text(60, min_length=1) = DEFAULT_BROWSER_TITLE  # type: ignore[valid-type]
-    currency_symbol: text(5) = ""  # type: ignore[valid-type]
+    locale: PortalLocale = Field(
+        default=DEFAULT_LOCALE, description="how dates and amounts are written; the wording stays US English"
+    )
+    currency_symbol: text(5) = Field(  # type: ignore[valid-type]
+        default=DEFAULT_CURRENCY_SYMBOL, description="placed as the locale places one; empty: no symbol"
+    )
     bill_presentation: BillPresentation = BillPresentation.BY_SERVICE
     show_contract_dates: bool = False
     service_names_editable: bool = False
@@ -532,6 +544,11 @@ def validate_market(value: str) -> str:
     if not _MARKET.match(market):
         raise ValueError("must be 1 to 40 letters, digits, spaces, dots, dashes or underscores")
     return market
+
+
+def brand_name(brand: str, profile_name: str) -> str:
+    """Return the brand subscribers read ("Your <brand> account"): the brand name, else the profile's name."""
+    return brand.strip() or profile_name.strip()
 
 
 def default_content(name: str = "Default", description: str = "") -> ProfileContent:

@@ -3,7 +3,8 @@
 The pages come from ``common.render.render_page``, the function the portal itself renders with,
 over the same templates, CSS, fonts and default branding (loaded from ``resources/`` as local
 files), so what the administrator sees is what subscribers will get. Only the subscriber is made
-up (``desktop_admin.preview_data``). Custom logos are shown from the bytes the editor holds, as
+up (``desktop_admin.preview_data``); its amounts and dates are written in the draft's locale, as
+the portal writes them. Custom logos are shown from the bytes the editor holds, as
 ``data:`` URLs; nothing is fetched from a server or the internet.
 
 Edits arrive with every keystroke; they are gathered for ``DEBOUNCE_MS`` and drawn once. A draft

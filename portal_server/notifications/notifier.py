@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from common.formats import format_datetime
 from common.profile import ProfileContent
 from portal_server.clock import Clock
 from portal_server.notifications import service
@@ -42,6 +43,7 @@ class Notifier:
             base_url=self.base_url,
             sender=self.sender,
             logo_url=self.url(logo_urls(profile)["login"]),
-            when=self.clock.now().strftime("%-d %B %Y, %H:%M UTC"),
+            # The clock tells UTC; the profile's locale writes it.
+            when=f"{format_datetime(self.clock.now(), profile.settings.locale)} UTC",
             **context,
         )
