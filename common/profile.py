@@ -21,6 +21,8 @@ from pydantic import (
     model_validator,
 )
 
+from common.email_rules import MAX_EMAIL_LENGTH, normalise_email
+from common.formats import DEFAULT_LOCALE, PortalLocale
 from common.icons import normalize_icon_code
 from common.theme import ThemeName, is_hex_colour
 from common.validation import reject_control_characters
@@ -28,11 +30,12 @@ from common.validation import reject_control_characters
 MAX_HELPFUL_LINKS = 5
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 DEFAULT_BROWSER_TITLE = "Customer Portal"
+DEFAULT_CURRENCY_SYMBOL = "$"
+BRAND_NAME_MAX = 80
 DEFAULT_SUPPORT_MESSAGE = (
-    "Need help? Our support team is here for you. Reach us online, by phone or by email."
+    "Need help? Our support team is here for you. Reach us online, by phone, or by email."
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{3,30}$")
 _MARKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,39}$")
 _WIDGET_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,63}$")
@@ -54,9 +57,8 @@ def _web_url(value: str) -> str:
 
 
 def _optional_email(value: str) -> str:
-    if value and not _EMAIL.match(value):
-        raise ValueError("must be an email address such as support@example.com")
-    return value
+    # The suite's one address rule (common.email_rules); empty means "no support address".
+    return normalise_email(value) if value else value
 
 
 def _optional_phone(value: str) -> str:
@@ -110,7 +112,7 @@ class PaperlessSettings(Strict):
 
     show_status: bool = True
     opt_in_message: text(300) = "You have chosen paperless billing. Your bills arrive by email."  # type: ignore[valid-type]
-    opt_out_message: text(300) = "Go paperless: get your bills by email instead of by post."  # type: ignore[valid-type]
+    opt_out_message: text(300) = "Go paperless: get your bills by email instead of in the mail."  # type: ignore[valid-type]
     subscriber_can_change: bool = True
 
 
@@ -122,8 +124,17 @@ class Settings(Strict):
     top_bar_color: str | None = Field(
         default=None, description="#rrggbb; null uses the theme's default top-bar colour"
     )
+    brand_name: text(BRAND_NAME_MAX) = Field(  # type: ignore[valid-type]
+        default="",
+        description="the provider's name in mail and 'Your <brand> account'; empty: the profile's name",
+    )
     browser_title: text(60, min_length=1) = DEFAULT_BROWSER_TITLE  # type: ignore[valid-type]
-    currency_symbol: text(5) = ""  # type: ignore[valid-type]
+    locale: PortalLocale = Field(
+        default=DEFAULT_LOCALE, description="how dates and amounts are written; the wording stays US English"
+    )
+    currency_symbol: text(5) = Field(  # type: ignore[valid-type]
+        default=DEFAULT_CURRENCY_SYMBOL, description="placed as the locale places one; empty: no symbol"
+    )
     bill_presentation: BillPresentation = BillPresentation.BY_SERVICE
     show_contract_dates: bool = False
     service_names_editable: bool = False
@@ -393,7 +404,7 @@ class Support(Strict):
     ] = ""
     email: Annotated[
         str,
-        StringConstraints(strip_whitespace=True, max_length=254),
+        StringConstraints(strip_whitespace=True, max_length=MAX_EMAIL_LENGTH),
         AfterValidator(_optional_email),
     ] = ""
 
@@ -533,6 +544,11 @@ def validate_market(value: str) -> str:
     if not _MARKET.match(market):
         raise ValueError("must be 1 to 40 letters, digits, spaces, dots, dashes or underscores")
     return market
+
+
+def brand_name(brand: str, profile_name: str) -> str:
+    """Return the brand subscribers read ("Your <brand> account"): the brand name, else the profile's name."""
+    return brand.strip() or profile_name.strip()
 
 
 def default_content(name: str = "Default", description: str = "") -> ProfileContent:

@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from common import formats
 from common.icons import ICON_SETS, catalogue
-from common.profile import HOME_WIDGET_LABELS, MENU_PAGES, LogoSlot, ProfileContent
+from common.profile import HOME_WIDGET_LABELS, MENU_PAGES, LogoSlot, ProfileContent, brand_name
 from common.resources import RESOURCES_DIR
-from common.theme import contrast_warnings, css_variables
+from common.status_labels import status_label
+from common.theme import css_variables
 
 TEMPLATES_DIR = RESOURCES_DIR / "templates"
 
@@ -74,11 +77,44 @@ def icon(code: str, label: str | None = None) -> Markup:
     return Markup('<span class="icon {0}" aria-hidden="true">{1}</span>').format(css_class, glyph)
 
 
-def money(value: Any, symbol: str) -> str:
-    """Format an amount with the profile's currency symbol: -12.5 -> -$12.50."""
-    amount = float(value)
-    sign = "-" if amount < 0 else ""
-    return f"{sign}{symbol}{abs(amount):,.2f}"
+def _locale(context: Context) -> str:
+    # Every context this module builds names its locale; a template rendered without one is a bug.
+    return str(context["locale"])
+
+
+@pass_context
+def money(context: Context, value: Any) -> str:
+    """Jinja filter: an amount (Decimal) with the currency symbol, as the context's locale writes it."""
+    return formats.format_amount(value, str(context["currency"]), _locale(context))
+
+
+@pass_context
+def number(context: Context, value: Any) -> str:
+    """Jinja filter: a quantity with the context's locale's grouping and decimal sign."""
+    return formats.format_number(value, _locale(context))
+
+
+@pass_context
+def date_filter(context: Context, value: Any) -> str:
+    """Jinja filter ``date``: a date in the context's locale's medium form."""
+    return formats.format_date(value, _locale(context))
+
+
+@pass_context
+def time_filter(context: Context, value: Any) -> str:
+    """Jinja filter ``time``: a time of day in the context's locale."""
+    return formats.format_time(value, _locale(context))
+
+
+@pass_context
+def datetime_filter(context: Context, value: Any) -> str:
+    """Jinja filter ``datetime``: a date and time in the context's locale."""
+    return formats.format_datetime(value, _locale(context))
+
+
+def format_values(profile: ProfileContent) -> dict[str, str]:
+    """Return the context keys the formatting filters read: the profile's locale and currency symbol."""
+    return {"locale": profile.settings.locale.value, "currency": profile.settings.currency_symbol}
 
 
 @cache
@@ -93,6 +129,11 @@ def environment() -> Environment:
     )
     env.globals["icon"] = icon
     env.filters["money"] = money
+    env.filters["number"] = number
+    env.filters["date"] = date_filter
+    env.filters["time"] = time_filter
+    env.filters["datetime"] = datetime_filter
+    env.filters["status_label"] = status_label
     return env
 
 
@@ -145,9 +186,9 @@ def page_context(
         "settings": settings,
         "links": links,
         "css_variables": css_variables(settings.theme, settings.top_bar_color),
-        "contrast_warnings": contrast_warnings(settings.theme, settings.top_bar_color),
         "title": settings.browser_title,
-        "currency": settings.currency_symbol,
+        "brand_name": brand_name(settings.brand_name, profile.name),
+        **format_values(profile),
         "menu": menu_entries(profile, links, current),
         "widgets": widgets,
         "support": profile.support,

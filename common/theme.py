@@ -1,4 +1,4 @@
-"""Theme colours, their CSS variables and WCAG contrast checks."""
+"""Theme colours, their CSS variables and WCAG contrast ratios."""
 
 from __future__ import annotations
 
@@ -80,7 +80,11 @@ def contrast_ratio(foreground: str, background: str) -> float:
 
 
 def readable_text_on(background: str) -> str:
-    """Return black or white, whichever reads better on background."""
+    """Return black or white, whichever reads better on background.
+
+    The better of the two never falls below WCAG AA: the worst background (luminance about 0.18)
+    still gives 4.58:1, so text drawn with this choice needs no contrast warning.
+    """
     on_white = contrast_ratio("#ffffff", background)
     on_black = contrast_ratio("#000000", background)
     return "#ffffff" if on_white >= on_black else "#000000"
@@ -99,17 +103,3 @@ def css_variables(theme: str, top_bar_colour: str | None) -> dict[str, str]:
         "--portal-surface": palette.surface,
         "--portal-text": palette.text,
     }
-
-
-def contrast_warnings(theme: str, top_bar_colour: str | None) -> list[str]:
-    """Return plain-language warnings for colour pairs below WCAG AA; empty when all pass."""
-    palette = PALETTES[ThemeName(theme)]
-    top_bar = top_bar_colour or palette.top_bar
-    warnings = []
-    ratio = contrast_ratio(readable_text_on(top_bar), top_bar)
-    if ratio < WCAG_AA_NORMAL:
-        warnings.append(
-            f"Top bar text on {top_bar} has contrast {ratio:.2f}:1, below the WCAG AA "
-            f"minimum of {WCAG_AA_NORMAL}:1."
-        )
-    return warnings

@@ -27,7 +27,7 @@ SAMPLE_USER: dict[str, str] = {
 SAMPLE_ACCOUNT_NUMBER = "4100 2387 65"
 SAMPLE_HOLDER_NAME = "Jordan Rivera"
 SAMPLE_BALANCE = Decimal("86.40")
-SAMPLE_STATUS = "Active"
+SAMPLE_STATUS = "active"  # stored as the server stores it; the page shows its label
 SAMPLE_MARKET = "Preview"
 DAYS_UNTIL_DUE = 12
 

@@ -3,7 +3,8 @@
 The pages come from ``common.render.render_page``, the function the portal itself renders with,
 over the same templates, CSS, fonts and default branding (loaded from ``resources/`` as local
 files), so what the administrator sees is what subscribers will get. Only the subscriber is made
-up (``desktop_admin.preview_data``). Custom logos are shown from the bytes the editor holds, as
+up (``desktop_admin.preview_data``); its amounts and dates are written in the draft's locale, as
+the portal writes them. Custom logos are shown from the bytes the editor holds, as
 ``data:`` URLs; nothing is fetched from a server or the internet.
 
 Edits arrive with every keystroke; they are gathered for ``DEBOUNCE_MS`` and drawn once. A draft
@@ -43,7 +44,6 @@ from PySide6.QtWidgets import (
 from common.profile import READ_ONLY_FIELDS, LogoSlot, ProfileContent
 from common.render import PortalLinks, render_page
 from common.resources import RESOURCES_DIR
-from common.theme import contrast_warnings
 from common.validation import FieldErrors, parse
 from desktop_admin import preview_data
 from desktop_admin.bundle import logo_content_type
@@ -282,8 +282,7 @@ class PortalPreview(QWidget):
 
         self.paused_note = self._note("previewPausedNote")
         self.info_note = self._note("previewInfoNote")
-        self.contrast_note = self._note("previewContrastNote")
-        for note in (self.paused_note, self.info_note, self.contrast_note):
+        for note in (self.paused_note, self.info_note):
             layout.addWidget(note)
         self._sync_switches()
         self._fit()
@@ -338,7 +337,6 @@ class PortalPreview(QWidget):
             return False
         self._profile = profile
         self._drawn_logos = dict(logos)
-        self._show_contrast(profile)
         self._load(html)
         return True
 
@@ -542,10 +540,6 @@ class PortalPreview(QWidget):
 
     def _resume(self) -> None:
         self._set_note(self.paused_note, "")
-
-    def _show_contrast(self, profile: ProfileContent) -> None:
-        warnings = contrast_warnings(profile.settings.theme, profile.settings.top_bar_color)
-        self._set_note(self.contrast_note, "\n".join(warnings))
 
     @staticmethod
     def _set_note(label: QLabel, text: str) -> None:

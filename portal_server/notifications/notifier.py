@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from email.utils import format_datetime
+from email.utils import format_datetime as mail_date
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from common import formats
 from common.profile import ProfileContent
 from portal_server.clock import Clock
 from portal_server.notifications import mail_queue, service
@@ -65,14 +66,15 @@ class Notifier:
                 base_url=self.base_url,
                 sender=self.sender,
                 logo_url=self.url(logo_urls(profile)["login"]),
-                when=now.strftime("%-d %B %Y, %H:%M UTC"),
+                # The clock tells UTC; the profile's locale writes it.
+                when=f"{formats.format_datetime(now, profile.settings.locale)} UTC",
                 **context,
             )
         except Exception as exc:  # a broken template must not undo the subscriber's action
             log.error("mail could not be composed", extra={"kind": kind, "error": type(exc).__name__})
             return False
         # The time it was written, not the time a retry finally got it through.
-        message["Date"] = format_datetime(now)
+        message["Date"] = mail_date(now)
         await mail_queue.enqueue(message, kind=kind, recipient=to.email, now=now, connection=connection)
         if connection is None:
             self.queued.set()

@@ -7,8 +7,8 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from typing import Any
 
-from common.profile import NOTIFICATION_TEMPLATES, NotificationKind, ProfileContent
-from common.render import render_text
+from common.profile import NOTIFICATION_TEMPLATES, NotificationKind, ProfileContent, brand_name
+from common.render import format_values, render_text
 from common.theme import PALETTES, ThemeName
 
 # Mails without a template choice of their own follow the style of a related kind's choice:
@@ -45,12 +45,14 @@ def compose(
     logo_url: str,
     **context: Any,
 ) -> EmailMessage:
-    """Build a multipart (text + HTML) email from the profile's template for kind."""
+    """Build a multipart (text + HTML) email from the profile's template for kind, signed by its brand."""
     template = template_for(profile, kind)
     palette = PALETTES[ThemeName(profile.settings.theme)]
+    brand = brand_name(profile.settings.brand_name, profile.name)
     values = {
+        **format_values(profile),
         "brand": {
-            "title": profile.settings.browser_title,
+            "name": brand,
             "primary": palette.primary,
             "primary_text": palette.primary_text,
             "logo_url": logo_url,
@@ -66,7 +68,7 @@ def compose(
     subject = subject_line.removeprefix("Subject:").strip()
     message = EmailMessage()
     message["Subject"] = subject
-    message["From"] = formataddr((profile.settings.browser_title, sender))
+    message["From"] = formataddr((brand, sender))
     message["To"] = formataddr((recipient.display_name, recipient.email))
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     message.set_content(body.lstrip("\n"))

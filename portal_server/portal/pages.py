@@ -64,9 +64,7 @@ async def error_page(request: Request, status: int, heading: str, message: str) 
     try:
         profile = await profiles.default_profile()
     except Exception:  # the database may be what failed: fall back to the built-in look
-        from common.profile import default_content
-
-        profile = default_content()
+        profile = profiles.out_of_box_default()
     return web.render(request, "error.html", profile, status=status, heading=heading, message=message)
 
 

@@ -32,6 +32,16 @@ from portal_server.profiles.logo_check import CheckedLogo
 from portal_server.profiles.models import LogoImage, ProfileMarket, ProfileRecord, ProfileVersion
 
 DEFAULT_PROFILE_NAME = "Default"
+# "Default" names the profile for administrators; subscribers' mail needs a brand that reads as
+# one ("Your Customer Portal account"), until the provider enters its own.
+DEFAULT_PROFILE_BRAND = "Customer Portal"
+
+
+def out_of_box_default() -> ProfileContent:
+    """Return the default profile as the first start creates it."""
+    content = default_content(DEFAULT_PROFILE_NAME, "Out-of-box configuration for every subscriber")
+    content.settings.brand_name = DEFAULT_PROFILE_BRAND
+    return content
 
 
 def version_conflict(current: int) -> ApiError:
@@ -224,7 +234,7 @@ async def ensure_default_profile(now: datetime) -> None:
         return
     try:
         await _insert(
-            default_content(DEFAULT_PROFILE_NAME, "Out-of-box configuration for every subscriber"),
+            out_of_box_default(),
             actor=Actor.system(),
             now=now,
             action="create",
@@ -624,7 +634,7 @@ async def default_profile() -> ProfileContent:
     """Return the default profile's content."""
     record = await ProfileRecord.filter(is_default=True).first()
     if record is None:
-        return default_content(DEFAULT_PROFILE_NAME)
+        return out_of_box_default()
     return ProfileContent.model_validate(record.content)
 
 

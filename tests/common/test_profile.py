@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from common.formats import LOCALE_LABELS, PortalLocale
 from common.profile import (
     MENU_PAGES,
     MenuItem,
     ProfileContent,
+    brand_name,
     default_content,
     removed_menu_pages,
 )
+from common.resources import RESOURCES_DIR
 from common.validation import FieldErrors, parse
 
 
@@ -20,7 +25,9 @@ def test_out_of_box_profile_has_every_page_and_sensible_defaults() -> None:
     assert content.landing_page() == "account_summary"
     assert content.settings.theme == "blue"
     assert content.settings.browser_title == "Customer Portal"
-    assert content.settings.currency_symbol == ""
+    assert content.settings.brand_name == ""
+    assert content.settings.locale == "en-US"
+    assert content.settings.currency_symbol == "$"
     assert content.settings.bill_presentation == "by_service"
     assert content.settings.show_contract_dates is False
     assert content.settings.paperless.show_status is True
@@ -138,3 +145,60 @@ def test_text_is_trimmed_and_control_characters_refused() -> None:
     assert parse(ProfileContent, {"name": "  Retail  "}).name == "Retail"
     assert _errors({"name": "Bad\x07name"})["name"] == "must not contain control characters"
     assert _errors({"name": "x" * 81})["name"] == "must be at most 80 characters"
+
+
+def test_locale_is_one_of_the_supported_ones() -> None:
+    fields = _errors({"name": "P", "settings": {"locale": "en_US"}})
+    assert fields["settings.locale"].startswith("must be one of 'en-US', 'es-US', 'en-CA', 'fr-CA'")
+    assert "de-DE" in fields["settings.locale"]
+    assert (
+        _errors({"name": "P", "settings": {"locale": "xx-YY"}})["settings.locale"]
+        == fields["settings.locale"]
+    )
+    for code in PortalLocale:
+        assert (
+            parse(ProfileContent, {"name": "P", "settings": {"locale": code.value}}).settings.locale == code
+        )
+    assert set(LOCALE_LABELS) == set(PortalLocale)
+    assert LOCALE_LABELS[PortalLocale.EN_US] == "English (United States)"
+
+
+def test_brand_name_is_optional_and_defaults_from_the_profile_name() -> None:
+    content = parse(ProfileContent, {"name": "Retail East"})
+    assert brand_name(content.settings.brand_name, content.name) == "Retail East"
+    branded = parse(
+        ProfileContent, {"name": "Retail East", "settings": {"brand_name": "  Eastern Broadband "}}
+    )
+    assert branded.settings.brand_name == "Eastern Broadband"
+    assert brand_name(branded.settings.brand_name, branded.name) == "Eastern Broadband"
+    assert brand_name("   ", " Business West ") == "Business West"
+    too_long = _errors({"name": "P", "settings": {"brand_name": "B" * 81}})
+    assert too_long["settings.brand_name"] == "must be at most 80 characters"
+    assert _errors({"name": "P", "settings": {"brand_name": "A\x07B"}})["settings.brand_name"] == (
+        "must not contain control characters"
+    )
+
+
+def test_an_administrator_may_clear_the_currency_symbol() -> None:
+    cleared = parse(ProfileContent, {"name": "P", "settings": {"currency_symbol": ""}})
+    assert cleared.settings.currency_symbol == ""
+
+
+def test_support_email_follows_the_suites_one_email_rule() -> None:
+    content = parse(ProfileContent, {"name": "P", "support": {"email": " Care@Acme.EXAMPLE "}})
+    assert content.support.email == "Care@acme.example"  # the domain in its normal form
+    assert parse(ProfileContent, {"name": "P", "support": {"email": ""}}).support.email == ""
+    for bad in ("care..desk@acme.example", "care@localhost", "care@acme"):
+        assert _errors({"name": "P", "support": {"email": bad}})["support.email"] == (
+            "must be an email address such as name@example.com"
+        ), bad
+
+
+def test_demo_profiles_validate_and_each_has_a_brand_name() -> None:
+    entries = json.loads((RESOURCES_DIR / "demo" / "profiles.json").read_text(encoding="utf-8"))
+    assert entries
+    for entry in entries:
+        content = parse(ProfileContent, {"name": entry["name"], **entry["content"]})
+        # A name that reads in "Your <brand> account", not the page title ("… — My Account").
+        assert content.settings.brand_name, entry["name"]
+        assert content.settings.brand_name != content.settings.browser_title

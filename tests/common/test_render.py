@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import replace
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,6 @@ from common.render import (
     PortalLinks,
     environment,
     icon,
-    page_context,
     render_page,
     render_text,
 )
@@ -83,7 +83,7 @@ HELPFUL_LINKS = [
 
 
 def custom_profile() -> ProfileContent:
-    """A profile that changes everything a page draws."""
+    """A profile that changes everything a page draws, in German formats with euro amounts."""
     base = default_content("Acme").model_dump()
     return ProfileContent.model_validate(
         {
@@ -92,7 +92,9 @@ def custom_profile() -> ProfileContent:
                 **base["settings"],
                 "theme": "gray",
                 "top_bar_color": CUSTOM_TOP_BAR,
+                "brand_name": "Acme Fibre",
                 "browser_title": "Acme Fibre Online",
+                "locale": "de-DE",
                 "currency_symbol": "€",
             },
             "menu": CUSTOM_MENU,
@@ -117,28 +119,40 @@ def custom_profile() -> ProfileContent:
     )
 
 
-PROFILES = {"default": default_content, "custom": custom_profile}
+def canadian_profile() -> ProfileContent:
+    """The out-of-box profile but for its locale: Canadian French formats, no brand name of its own."""
+    base = default_content("Northern Lights Energy").model_dump()
+    return ProfileContent.model_validate({**base, "settings": {**base["settings"], "locale": "fr-CA"}})
+
+
+PROFILES = {"default": default_content, "custom": custom_profile, "canadian": canadian_profile}
+# What each profile's pages write for the sample balance of 1284.50 and the date 2026-01-15.
+BRANDS = {"default": "Default", "custom": "Acme Fibre", "canadian": "Northern Lights Energy"}
+BALANCE_SHOWN = {"default": "$1,284.50", "custom": "1.284,50\u00a0€", "canadian": "1\u00a0284,50\u00a0$"}
+DUE_DATE_SHOWN = {"default": "Jan 15, 2026", "custom": "15.01.2026", "canadian": "15 janv. 2026"}
 
 USER = {"display_name": "Jordan Alvarez", "email": "jordan@example.com"}
 ACCOUNT = {
     "number": "100234567",
     "holder_name": "Jordan Alvarez",
-    "balance": 1284.5,
+    "balance": Decimal("1284.50"),
     "due_date": datetime.date(2026, 1, 15),
-    "status": "Active",
+    "status": "active",
     "market": "North",
 }
 HOME_DATA = {
     "latest_bill": {
         "issued": datetime.date(2025, 12, 20),
-        "amount": 84.2,
+        "amount": Decimal("84.20"),
         "due_date": datetime.date(2026, 1, 15),
     },
     "usage_summary": [{"label": "Internet data", "used": 412, "unit": "GB", "allowance": 1000}],
-    "services": [{"name": "Fibre 500", "status": "Active"}],
-    "recent_payments": [{"date": datetime.date(2025, 12, 14), "amount": 79.0, "method": "Visa ending 4242"}],
+    "services": [{"name": "Fiber 500", "status": "suspended"}],
+    "recent_payments": [
+        {"date": datetime.date(2025, 12, 14), "amount": Decimal("79.00"), "method": "Visa ending 4242"}
+    ],
     "paperless_enrolled": True,
-    "support_requests": [{"number": "T-1", "subject": "Router swap", "status": "Open"}],
+    "support_requests": [{"number": "T-1", "subject": "Router swap", "status": "in_progress"}],
 }
 ALL_WIDGETS = [
     "account_balance",
@@ -213,8 +227,10 @@ EMAIL_IDS = [
 
 def email_context(**overrides: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
+        "locale": "en-US",
+        "currency": "$",
         "brand": {
-            "title": "Acme Fibre",
+            "name": "Acme Fibre",
             "primary": "#0b5cad",
             "primary_text": "#ffffff",
             "logo_url": "https://portal.acme.example/static/branding/login.svg",
@@ -226,9 +242,9 @@ def email_context(**overrides: Any) -> dict[str, Any]:
         "link_hours": 2,
         "link_days": 5,
         "changes": ["Email address", "Mobile phone number"],
-        "when": "15 January 2026 at 10:42 UTC",
+        "when": "Jan 15, 2026, 10:42 AM UTC",
         "failures": 5,
-        "locked_until": "15 January 2026, 10:43 UTC",
+        "locked_until": "Jan 15, 2026, 10:43 AM UTC",
     }
     context.update(overrides)
     return context
@@ -392,13 +408,22 @@ def test_page_renders(name: str, profile_name: str, links_name: str, license: st
         assert "tel:" not in html and "mailto:" not in html
     assert "Need help? Contact support" in html
 
+    # The logo and the footer name the brand; the browser title stays in <title>.
+    brand = BRANDS[profile_name]
+    assert f'<p class="site-footer__title">{brand}</p>' in html
     if name in SIGNED_IN:
-        assert f'src="{LOGOS["top_bar"]}" alt="{profile.settings.browser_title}"' in html
+        assert f'src="{LOGOS["top_bar"]}" alt="{brand}"' in html
         assert 'action="/logout"' in html
         assert f'<input type="hidden" name="csrf_token" value="{CSRF}">' in html
         assert "Jordan Alvarez" in html
     else:
-        assert f'src="{LOGOS["login"]}" alt="{profile.settings.browser_title}"' in html
+        assert f'src="{LOGOS["login"]}" alt="{brand}"' in html
+
+    # Amounts and dates are written as the profile's locale writes them.
+    if name == "home.html":
+        assert BALANCE_SHOWN[profile_name] in html
+        assert DUE_DATE_SHOWN[profile_name] in html
+        assert '<dd><span class="badge">Active</span></dd>' in html and ">active<" not in html
 
 
 # --- menu ---------------------------------------------------------------------------------
@@ -473,16 +498,6 @@ def test_impersonation_banner() -> None:
     assert "You are viewing this account as" not in render("home.html")
 
 
-def test_contrast_warnings_are_not_shown_to_subscribers() -> None:
-    context = page_context(default_content(), FULL_LINKS, license="standard")
-    html = (
-        environment()
-        .get_template("login.html")
-        .render({**context, **PAGE_VALUES["login.html"], "contrast_warnings": ["WARNING-TEXT"]})
-    )
-    assert "WARNING-TEXT" not in html
-
-
 # --- home ---------------------------------------------------------------------------------
 
 
@@ -490,16 +505,16 @@ def test_home_shows_balance_with_currency_and_due_date() -> None:
     html = render("home.html", custom_profile(), available_widgets=["account_balance"])
     assert "Welcome, Jordan Alvarez" in html
     assert "100234567" in html
-    assert "€1,284.50" in html
-    assert '<time datetime="2026-01-15">15 January 2026</time>' in html
+    assert "1.284,50\u00a0€" in html
+    assert '<time datetime="2026-01-15" lang="de-DE">15.01.2026</time>' in html
     assert widgets_shown(html) == ["account_balance"]
 
 
 def test_home_shows_a_credit() -> None:
-    account = {**ACCOUNT, "balance": -12.5, "due_date": None}
+    account = {**ACCOUNT, "balance": Decimal("-12.50"), "due_date": None}
     html = render("home.html", custom_profile(), account=account)
-    assert "€12.50" in html and "Credit" in html
-    assert "-€12.50" not in html
+    assert "12,50\u00a0€" in html and "Credit" in html
+    assert "-12,50" not in html
     assert "No payment due" in html
 
 
@@ -531,8 +546,51 @@ def test_home_widget_data_is_formatted_with_the_currency() -> None:
         "recent_payments",
         "support_requests",
     ]
-    assert "€84.20" in html and "€79.00" in html
-    assert "Fibre 500" in html and "Router swap" in html
+    assert "84,20\u00a0€" in html and "79,00\u00a0€" in html
+    assert "Fiber 500" in html and "Router swap" in html
+    # Statuses arrive as stored and read as labels.
+    assert '<span class="badge">Suspended</span>' in html and '<span class="badge">In progress</span>' in html
+    assert "suspended" not in html and "in_progress" not in html
+
+
+def test_quantities_and_dates_follow_the_locale() -> None:
+    html = render("home.html", canadian_profile())
+    assert "412 GB of 1\u00a0000 GB" in html
+    assert 'max="1000" value="412"' in html  # the meter keeps machine-readable numbers
+    assert '<time datetime="2025-12-20" lang="fr-CA">20 déc. 2025</time>' in html
+    english = render("home.html", default_content())
+    assert "412 GB of 1,000 GB" in english
+    assert '<time datetime="2025-12-20">Dec 20, 2025</time>' in english
+
+
+def test_every_format_filter_writes_in_the_contexts_locale() -> None:
+    template = environment().from_string(
+        "{{ a|money }} | {{ q|number }} | {{ d|date }} | {{ t|time }} | {{ m|datetime }}"
+    )
+    values = {
+        "a": Decimal("-1234.5"),
+        "q": 2500,
+        "d": datetime.date(2026, 12, 13),
+        "t": datetime.time(14, 5),
+        "m": datetime.datetime(2026, 12, 13, 14, 5, tzinfo=datetime.UTC),
+    }
+    assert template.render(locale="fr-CA", currency="$", **values) == (
+        "-1\u00a0234,50\u00a0$ | 2\u00a0500 | 13 déc. 2026 | 14 h 05 | 13 déc. 2026, 14 h 05"
+    )
+    assert template.render(locale="en-US", currency="", **values) == (
+        "-1,234.50 | 2,500 | Dec 13, 2026 | 2:05\u202fPM | Dec 13, 2026, 2:05\u202fPM"
+    )
+
+
+def test_amounts_must_be_decimal() -> None:
+    with pytest.raises(TypeError, match="amounts are Decimal"):
+        render("home.html", account={**ACCOUNT, "balance": 1284.5})
+
+
+def test_templates_format_through_the_locale_filters() -> None:
+    for name in all_templates():
+        source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert "strftime" not in source, f"{name} formats a date itself"
 
 
 # --- forms --------------------------------------------------------------------------------
@@ -658,6 +716,30 @@ def test_email_renders_as_html_and_text(template_id: str) -> None:
 
 def test_email_base_renders_alone() -> None:
     check_html(render_text("emails/base.html", **email_context()))
+
+
+# --- wording ------------------------------------------------------------------------------
+
+# British forms with a US English counterpart the portal uses instead.
+BRITISH = re.compile(
+    r"\b(centre|centred|colour|organis\w*|favour\w*|behaviour|towards|whilst|in credit|by post|"
+    r"straight away|sort it out|suits you|cheque|postcode|cancelled)\b",
+    re.IGNORECASE,
+)
+
+
+def test_fixed_wording_is_us_english() -> None:
+    for name in all_templates():
+        source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        assert not BRITISH.findall(source), (name, BRITISH.findall(source))
+    defaults = default_content()
+    texts = [
+        defaults.support.messaging,
+        defaults.settings.paperless.opt_in_message,
+        defaults.settings.paperless.opt_out_message,
+    ]
+    for text in texts:
+        assert not BRITISH.findall(text), text
 
 
 # --- assets -------------------------------------------------------------------------------

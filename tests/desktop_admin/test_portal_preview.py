@@ -6,6 +6,7 @@ from tests.desktop_admin import qt_env
 
 # isort: split
 import base64
+import datetime
 import io
 import os
 import time
@@ -22,6 +23,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from common.formats import format_date
 from common.profile import MENU_PAGES, default_content
 from desktop_admin import preview_data
 from desktop_admin.widgets import portal_preview
@@ -84,7 +86,7 @@ def test_home_and_login_are_the_real_portal_pages_for_the_default_profile(
     assert "<title>Account Summary · Customer Portal</title>" in html
     for page in MENU_PAGES.values():
         assert page.label.replace("&", "&amp;") in html
-    assert "86.40" in html
+    assert "$86.40" in html  # the out-of-box profile writes US amounts with "$"
     assert f"Welcome, {preview_data.SAMPLE_USER['display_name']}" in html
     assert preview_data.SAMPLE_ACCOUNT_NUMBER in html
     assert "Preview version" not in html  # drawn as a licensed portal draws it
@@ -283,16 +285,23 @@ def test_links_and_forms_in_the_preview_go_nowhere(qtbot: QtBot, preview: Portal
     assert evaluate(qtbot, preview, "document.querySelector('h1').textContent") == "Sign in"
 
 
-def test_contrast_warnings_show_under_the_preview(
-    qtbot: QtBot, preview: PortalPreview, monkeypatch: pytest.MonkeyPatch
+def test_the_preview_writes_amounts_and_dates_in_the_drafts_locale(
+    qtbot: QtBot, preview: PortalPreview
 ) -> None:
+    today = datetime.date.today()
+    due = today + datetime.timedelta(days=preview_data.DAYS_UNTIL_DUE)
     show(qtbot, preview, default_draft())
-    assert preview.contrast_note.isHidden()
-    warning = "Top bar text on #777777 has contrast 4.48:1, below the WCAG AA minimum of 4.5:1."
-    monkeypatch.setattr(portal_preview, "contrast_warnings", lambda theme, colour: [warning])
-    show(qtbot, preview, default_draft(top_bar_color="#777777"))
-    assert preview.contrast_note.text() == warning
-    assert not preview.contrast_note.isHidden()
+    html = preview.current_html()
+    assert '<span class="balance__amount">$86.40</span>' in html
+    assert f'<time datetime="{due.isoformat()}">{format_date(due, "en-US")}</time>' in html
+    assert '<span class="badge">Active</span>' in html
+
+    show(qtbot, preview, default_draft(locale="de-DE", currency_symbol="€"))
+    html = preview.current_html()
+    assert '<span class="balance__amount">86,40\u00a0€</span>' in html
+    assert f'lang="de-DE">{due.strftime("%d.%m.%Y")}</time>' in html
+    shown = "document.querySelector('.balance__amount').textContent"
+    assert evaluate(qtbot, preview, shown) == "86,40\u00a0€"
 
 
 def test_unknown_pages_and_devices_are_refused(preview: PortalPreview) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from common.formats import LOCALE_LABELS
 from common.profile import (
     DEFAULT_BROWSER_TITLE,
     HOME_WIDGET_LABELS,
@@ -28,8 +29,10 @@ from common.profile import (
     default_content,
 )
 from common.theme import default_top_bar_colour
+from common.validation import FieldErrors, parse
 from desktop_admin.api import ApiClient, ApiError
 from desktop_admin.views.main_window import MainWindow
+from desktop_admin.views.profile_editor.basic_tab import sentence
 from desktop_admin.views.profile_editor.editor import (
     COMPARE,
     RELOAD,
@@ -192,6 +195,67 @@ def test_settings_tab_hides_paperless_options_and_holds_sso_help_until_sso_is_fo
     assert "logos" not in draft  # logos change only through uploads
 
 
+def _schema_errors(draft: dict[str, Any]) -> dict[str, str]:
+    with pytest.raises(FieldErrors) as caught:
+        parse(ProfileContent, draft)
+    return caught.value.fields
+
+
+def test_settings_tab_edits_the_brand_name_and_the_locale(qtbot: QtBot) -> None:
+    tab = SettingsTab()
+    qtbot.add_widget(tab)
+    draft: dict[str, Any] = default_content("Retail East").model_dump(mode="json")
+    tab.load(draft)
+    # Empty, the brand is the profile's name: the placeholder says which.
+    assert tab.brand_edit.text() == "" and tab.brand_edit.placeholderText() == "Retail East"
+    tab.set_profile_name("Retail North")
+    assert tab.brand_edit.placeholderText() == "Retail North"
+    tab.set_profile_name("  ")
+    assert tab.brand_edit.placeholderText() == "the profile's name"
+
+    labels = [tab.locale_combo.itemText(i) for i in range(tab.locale_combo.count())]
+    assert labels == list(LOCALE_LABELS.values())
+    assert tab.locale_combo.currentData() == "en-US"
+    assert tab.locale_combo.currentText() == "English (United States)"
+    assert tab.currency_edit.text() == "$"
+    assert tab.format_sample.text() == "Amounts read $1,234.56, dates Dec 13, 2026."
+
+    edits: list[None] = []
+    tab.edited.connect(lambda: edits.append(None))
+    tab.locale_combo.setCurrentIndex(tab.locale_combo.findData("de-DE"))
+    tab.currency_edit.setText("€")
+    tab.brand_edit.setText("Eastern Broadband")
+    assert len(edits) == 3
+    assert tab.format_sample.text() == "Amounts read 1.234,56\u00a0€, dates 13.12.2026."
+    tab.apply(draft)
+    assert draft["settings"]["brand_name"] == "Eastern Broadband"
+    assert draft["settings"]["locale"] == "de-DE"
+    assert draft["settings"]["currency_symbol"] == "€"
+    assert parse(ProfileContent, draft).settings.locale == "de-DE"
+
+    # Refusals read as the server words them, from the shared validation.
+    tab.brand_edit.setText("B" * 81)
+    tab.apply(draft)
+    errors = _schema_errors(draft)
+    tab.show_errors(errors)
+    assert tab.error_text("settings.brand_name") == "Brand name must be at most 80 characters."
+    assert tab.error_text("settings.brand_name") == sentence("Brand name", errors["settings.brand_name"])
+    assert tab.brand_edit.property("invalid") is True
+
+    # A locale this console does not offer is kept as it is, and refused with the shared reason.
+    tab.load({**draft, "settings": {**draft["settings"], "brand_name": "", "locale": "pt-BR"}})
+    assert tab.locale_combo.currentText() == "pt-BR (not supported)"
+    assert tab.format_sample.text() == ""
+    tab.apply(draft)
+    assert draft["settings"]["locale"] == "pt-BR"
+    errors = _schema_errors(draft)
+    tab.show_errors(errors)
+    assert tab.error_text("settings.locale") == sentence("Locale", errors["settings.locale"])
+    assert tab.error_text("settings.locale").startswith("Locale must be one of 'en-US', 'es-US', ")
+    tab.load(default_content("Retail East").model_dump(mode="json"))
+    assert tab.locale_combo.count() == len(LOCALE_LABELS)  # the unsupported one went with its draft
+
+
 def test_without_a_logo_picker_the_settings_tab_shows_the_logos_read_only(qtbot: QtBot) -> None:
     tab = SettingsTab(logo_picker=None)
     qtbot.add_widget(tab)
@@ -266,6 +330,41 @@ def test_edit_a_demo_profile_on_several_tabs_and_save_and_complete(
     finally:
         current = admin_api.get_profile(retail.id)
         admin_api.replace_profile(retail.id, ProfileContent.model_validate(original), version=current.version)
+
+
+@server_tests
+def test_brand_name_and_locale_round_trip_through_the_server(
+    qtbot: QtBot, open_editor: OpenEditor, admin_api: ApiClient, copy_of_retail: Profile
+) -> None:
+    editor = open_editor(copy_of_retail.id)
+    settings = editor.settings_tab
+    assert settings.brand_edit.text() == "Eastern Broadband"  # the demo profile's brand
+    assert settings.locale_combo.currentText() == "English (United States)"
+    settings.brand_edit.setText("")
+    assert settings.brand_edit.placeholderText() == copy_of_retail.name
+    # Renaming the profile on Basic Info changes the brand an empty field stands for.
+    editor.basic_tab.name_edit.setText(copy_of_retail.name + " (new)")
+    assert settings.brand_edit.placeholderText() == copy_of_retail.name + " (new)"
+    editor.basic_tab.name_edit.setText(copy_of_retail.name)
+
+    settings.brand_edit.setText("  Eastern Broadband Québec ")
+    settings.locale_combo.setCurrentIndex(settings.locale_combo.findData("fr-CA"))
+    assert editor.is_dirty()
+    editor.save_action.trigger()
+    wait_idle(qtbot, editor)
+
+    saved = admin_api.get_profile(copy_of_retail.id)
+    assert saved.version == copy_of_retail.version + 1
+    assert saved.settings.brand_name == "Eastern Broadband Québec"
+    assert saved.settings.locale == "fr-CA"
+    assert saved.settings.currency_symbol == "$"
+    assert not editor.is_dirty()
+    assert settings.brand_edit.text() == "Eastern Broadband Québec"  # as the server keeps it
+
+    again = open_editor(copy_of_retail.id)
+    assert again.settings_tab.brand_edit.text() == "Eastern Broadband Québec"
+    assert again.settings_tab.locale_combo.currentText() == "French (Canada)"
+    assert again.settings_tab.format_sample.text() == "Amounts read 1\u00a0234,56\u00a0$, dates 13 déc. 2026."
 
 
 @server_tests
@@ -350,7 +449,7 @@ def test_invalid_input_is_shown_on_the_right_tabs_before_any_request(
     assert editor.basic_tab.name_edit.property("invalid") is True
     assert editor.basic_tab.error_text("name") == "Name is required."
     assert editor.support_tab.error_text("support.email") == (
-        "Email must be an email address such as support@example.com."
+        "Email must be an email address such as name@example.com."  # the suite's one email rule
     )
     for index, title in enumerate(editor.tab_titles()):
         marked = not editor.tab_widget.tabIcon(index).isNull()
@@ -817,6 +916,11 @@ def test_screenshot_of_the_editor_on_the_settings_tab(
     qtbot.wait(50)
     path = qt_env.save_screenshot(editor, "console-editor-settings.png")
     assert path.stat().st_size > 10_000
+    # The whole tab, down past the new brand, locale and currency fields.
+    whole = qt_env.save_screenshot(editor.settings_tab, "console-settings-tab.png")
+    assert whole.stat().st_size > 10_000
+    assert editor.settings_tab.brand_edit.text() == "Eastern Broadband"
+    assert editor.settings_tab.locale_combo.currentText() == "English (United States)"
     assert editor.settings_tab.title_edit.text() == "Eastern Broadband — My Account"
     assert not editor.settings_tab.theme_colour_switch.isChecked()  # Retail East has its own colour
     assert set(editor.widgets_tab.switches) == set(HOME_WIDGET_LABELS)

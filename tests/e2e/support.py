@@ -215,9 +215,8 @@ class DemoAccount:
 
     def balance_text(self) -> str:
         """Return the balance as the home page shows it, with the market's profile currency."""
-        # The demo profiles for these markets use "$"; the default profile shows no symbol.
-        symbol = "$" if self.market in ("EAST", "NORTHEAST", "WEST") else ""
-        return f"{symbol}{abs(self.balance):,.2f}"
+        # Every demo market's profile, the default one too, writes US amounts with "$".
+        return f"${abs(self.balance):,.2f}"
 
 
 @dataclass

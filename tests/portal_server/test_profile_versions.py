@@ -70,7 +70,7 @@ async def test_restore_brings_back_content_as_a_new_version(client, admin) -> No
     restored = await client.post(f"{BASE}/{pid}/versions/1/restore", headers=admin.headers)
     assert restored.status_code == 200, restored.text
     body = restored.json()
-    assert body["name"] == "Restore me" and body["settings"]["currency_symbol"] == ""
+    assert body["name"] == "Restore me" and body["settings"]["currency_symbol"] == "$"
     assert body["version"] == 4
     assert body["markets"] == ["EU"], "markets are routing, not branding: restore keeps them"
     versions = (await client.get(f"{BASE}/{pid}/versions", headers=admin.headers)).json()

@@ -31,6 +31,9 @@ async def test_a_default_profile_exists_from_the_first_start(client, admin) -> N
     assert default["name"] == "Default" and default["is_default"] is True
     profile = (await client.get(f"{BASE}/{default['id']}", headers=admin.headers)).json()
     assert profile["settings"]["theme"] == "blue"
+    # US formats with a "$", and a brand that reads in "Your … account" (not the name "Default").
+    assert profile["settings"]["locale"] == "en-US" and profile["settings"]["currency_symbol"] == "$"
+    assert profile["settings"]["brand_name"] == "Customer Portal"
     assert profile["menu"][0]["key"] == "account_summary"
     assert profile["version"] == 1
 
@@ -43,6 +46,8 @@ async def test_create_from_out_of_box_defaults(client, admin) -> None:
     named = await _create(client, admin, name="Retail", description="Home users", settings={"theme": "gray"})
     assert named["settings"]["theme"] == "gray"
     assert named["settings"]["browser_title"] == "Customer Portal"
+    assert named["settings"]["brand_name"] == ""  # mail speaks of "Retail" until a brand is entered
+    assert named["settings"]["currency_symbol"] == "$"
     events = await _audit(client, admin, object=f"profile:{named['id']}")
     assert [e["action"] for e in events] == ["profile.create"]
     assert events[0]["actor"] == "staff:admin"
@@ -93,7 +98,7 @@ async def test_put_replaces_and_patch_merges(client, admin) -> None:
     )
     assert reset.json()["settings"]["top_bar_color"] is None
     events = await _audit(client, admin, object=f"profile:{profile['id']}", action="profile.update")
-    assert events[-1]["before"] == {"description": "", "settings.currency_symbol": ""}
+    assert events[-1]["before"] == {"description": "", "settings.currency_symbol": "$"}
     assert events[-1]["after"] == {"description": "Changed", "settings.currency_symbol": "€"}
 
 
@@ -204,7 +209,7 @@ async def test_invalid_update_names_fields_and_saves_nothing(client, admin) -> N
         f"{BASE}/{profile['id']}",
         json={
             "description": "half",
-            "settings": {"top_bar_color": "nope"},
+            "settings": {"top_bar_color": "nope", "locale": "klingon", "brand_name": "B" * 81},
             "menu": [{"key": "usage"}],
         },
         headers=admin.headers,
@@ -212,6 +217,8 @@ async def test_invalid_update_names_fields_and_saves_nothing(client, admin) -> N
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["fields"]["settings.top_bar_color"] == "must be a colour such as #0a3d73"
+    assert error["fields"]["settings.locale"].startswith("must be one of 'en-US', ")
+    assert error["fields"]["settings.brand_name"] == "must be at most 80 characters"
     assert error["fields"]["menu.0.label"] == "is required"
     assert error["message"].startswith("settings.top_bar_color") or error["message"].startswith("menu")
     after = (await client.get(f"{BASE}/{profile['id']}", headers=admin.headers)).json()

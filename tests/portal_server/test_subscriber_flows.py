@@ -61,7 +61,14 @@ async def test_register_verify_sign_in_home_sign_out(client, config, clock) -> N
     assert "HttpOnly" in signed_in.headers["set-cookie"] and "SameSite=Lax" in signed_in.headers["set-cookie"]
     home = await client.get("/")
     assert home.status_code == 200
-    for text in ("Dana Whitfield", "200001", "84.20", "1 February 2026"):
+    # The default profile writes US amounts (with its "$") and dates, and the status as a label.
+    for text in (
+        "Dana Whitfield",
+        "200001",
+        "$84.20",
+        ">Feb 1, 2026</time>",
+        '<span class="badge">Active</span>',
+    ):
         assert text in home.text, text
     signed_out = await post_form(client, "/logout", {}, page="/")
     assert signed_out.status_code == 303
@@ -236,6 +243,54 @@ async def test_login_profile_brands_the_login_page(client, admin, clock) -> None
     assert "Eastern Broadband" in branded.text and "#112233" in branded.text
     fallback = await client.get("/login?loginProfile=Nobody")
     assert fallback.status_code == 200 and "Customer Portal" in fallback.text
+
+
+async def test_mail_and_pages_speak_in_the_profiles_brand_and_locale(client, admin, config, clock) -> None:
+    created = await client.post(
+        "/api/v1/admin/profiles",
+        json={
+            "name": "Retail East",
+            "settings": {
+                "brand_name": "Eastern Broadband",
+                "browser_title": "Eastern Broadband — My Account",
+                "locale": "de-DE",
+                "currency_symbol": "€",
+            },
+        },
+        headers=admin.headers,
+    )
+    assert created.status_code == 201, created.text
+    added = await client.post(
+        f"/api/v1/admin/profiles/{created.json()['id']}/markets",
+        json={"market": "EAST"},
+        headers=admin.headers,
+    )
+    assert added.status_code == 200, added.text
+    await _register_and_verify(client, config, clock)
+
+    (verification,) = outbox(config.data_dir)
+    assert verification["Subject"] == "Confirm your email address for Eastern Broadband"
+    assert verification["From"] == "Eastern Broadband <no-reply@portal.localhost>"
+    body = text_of(verification)
+    assert "your Eastern Broadband account" in body
+    assert "My Account" not in body and "My Account" not in verification["Subject"]
+
+    assert (await _sign_in(client)).status_code == 303
+    home = (await client.get("/")).text
+    assert "84,20\u00a0€" in home and '<time datetime="2026-02-01" lang="de-DE">01.02.2026</time>' in home
+    assert "<title>Account Summary · Eastern Broadband — My Account</title>" in home
+
+    user = await PortalUser.get(email="dana@example.com")
+    clock.advance(hours=5, minutes=30)
+    changed = await client.put(
+        f"/api/v1/admin/portal-users/{user.id}/email",
+        json={"email": "dana.w@example.com"},
+        headers=admin.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    notice = (await wait_for_mail(config.data_dir, 3))[-1]
+    assert notice["Subject"] == "Your Eastern Broadband account details were changed"
+    assert "When: 15.01.2026, 14:30 UTC" in text_of(notice)
 
 
 async def test_preview_banner_follows_the_license(client, app) -> None:

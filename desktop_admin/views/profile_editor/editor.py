@@ -385,6 +385,8 @@ class ProfileEditor(QWidget):
         self.splitter.addWidget(self.tab_widget)
         column.addWidget(self.splitter, 1)
 
+        # The brand name's placeholder is the brand the name gives while no brand is entered.
+        self.basic_tab.name_edit.textChanged.connect(self.settings_tab.set_profile_name)
         self.settings_tab.logo_chosen.connect(self._logo_chosen)
         self.settings_tab.logo_cleared.connect(self._logo_cleared)
         self.markets_tab.add_requested.connect(self._add_market)

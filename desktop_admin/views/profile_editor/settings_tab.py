@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, Signal
@@ -19,12 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from common.formats import LOCALE_LABELS, PortalLocale, format_amount, format_date
 from common.profile import (
+    BRAND_NAME_MAX,
     DEFAULT_BROWSER_TITLE,
     LOGO_LIMITS,
     BillPresentation,
     LogoSlot,
     Settings,
+    brand_name,
 )
 from common.theme import PALETTES, ThemeName, default_top_bar_colour
 from desktop_admin.views import MUTED, FieldError, icon
@@ -39,6 +44,10 @@ BILL_PRESENTATION_LABELS = {
 MESSAGE_MAX = 300
 SSO_HELP_MAX = 500
 CURRENCY_MAX = 5
+# What the format sample shows: an amount with every digit group and a date with a two-digit day.
+SAMPLE_AMOUNT = Decimal("1234.56")
+SAMPLE_DATE = date(2026, 12, 13)
+NO_NAME_YET = "the profile's name"
 
 
 def _swatch(colour: str, size: int = 14) -> QIcon:
@@ -64,7 +73,8 @@ def describe_logo(ref: dict[str, Any] | None) -> str:
 
 
 class SettingsTab(FormTab):
-    """Theme, top-bar colour, browser title, logos, billing display, paperless billing, sign-in.
+    """Theme, top-bar colour, brand name, browser title, logos, amounts and dates, billing display,
+    paperless billing, sign-in.
 
     ``logo_picker`` is a ``LogoPicker`` (signals ``logoChosen(slot, data)`` and ``logoCleared(slot)``,
     ``set_logo(slot, data)``, ``set_top_bar_colour(colour, theme)``); without one the tab shows the
@@ -82,8 +92,10 @@ class SettingsTab(FormTab):
         super().__init__(parent)
         self.logo_picker = logo_picker
         self._uses_theme_colour = True
+        self._profile_name = ""
         self.column.addWidget(self._look_section())
         self.column.addWidget(self._logos_section())
+        self.column.addWidget(self._formats_section())
         self.column.addWidget(self._billing_section())
         self.column.addWidget(self._paperless_section())
         self.column.addWidget(self._access_section())
@@ -130,6 +142,23 @@ class SettingsTab(FormTab):
         colour_column.addWidget(self.colour_note)
         colour_column.addWidget(self.colour_picker)
         section.add(self.field("settings.top_bar_color", "Top bar colour", colour))
+
+        self.brand_edit = QLineEdit(section)
+        self.brand_edit.setMaxLength(BRAND_NAME_MAX + 20)  # room to see "too long" rather than silent cutting
+        self.brand_edit.setMinimumHeight(32)
+        self.brand_edit.textChanged.connect(self.changed)
+        self.brand_field = self.field(
+            "settings.brand_name",
+            "Brand name",
+            self.brand_edit,
+            hint=(
+                "Names the provider in mail (the sender, the subject, “Your … account”) and in the "
+                "portal's footer. "
+                f"Optional, at most {BRAND_NAME_MAX} characters; left empty, the profile's name is used."
+            ),
+        )
+        section.add(self.brand_field)
+        self._show_brand_default()
 
         self.title_edit = QLineEdit(section)
         self.title_edit.setPlaceholderText(DEFAULT_BROWSER_TITLE)
@@ -188,14 +217,53 @@ class SettingsTab(FormTab):
         section.add(self.logos_error)
         return section
 
-    def _billing_section(self) -> Section:
-        section = Section("Billing display", "How bills and services read in the portal.", self)
+    def _formats_section(self) -> Section:
+        section = Section(
+            "Amounts and dates",
+            "How the portal and its mail write amounts, dates and times. The wording stays in US "
+            "English whatever the locale.",
+            self,
+        )
+        self.locale_combo = QComboBox(section)
+        self.locale_combo.setObjectName("editorCombo")
+        for code, label in LOCALE_LABELS.items():
+            self.locale_combo.addItem(label, code.value)
+        self.locale_combo.setMinimumHeight(32)
+        self.locale_combo.setMinimumWidth(240)
+        self.locale_combo.currentIndexChanged.connect(self._formats_changed)
         self.currency_edit = QLineEdit(section)
         self.currency_edit.setPlaceholderText("None")
         self.currency_edit.setMaxLength(CURRENCY_MAX + 5)
         self.currency_edit.setFixedWidth(140)
         self.currency_edit.setMinimumHeight(32)
-        self.currency_edit.textChanged.connect(self.changed)
+        self.currency_edit.textChanged.connect(self._formats_changed)
+        pair = QWidget(section)
+        row = QHBoxLayout(pair)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(24)
+        row.addWidget(
+            self.field("settings.locale", "Locale", self.locale_combo), 0, Qt.AlignmentFlag.AlignTop
+        )
+        row.addWidget(
+            self.field(
+                "settings.currency_symbol",
+                "Currency symbol",
+                self.currency_edit,
+                hint=f"Up to {CURRENCY_MAX} characters, such as $ or €.",
+            ),
+            0,
+            Qt.AlignmentFlag.AlignTop,
+        )
+        row.addStretch(1)
+        section.add(pair)
+        self.format_sample = QLabel(section)
+        self.format_sample.setObjectName("fieldHint")
+        self.format_sample.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        section.add(self.format_sample)
+        return section
+
+    def _billing_section(self) -> Section:
+        section = Section("Billing display", "How bills and services read in the portal.", self)
         self.bill_combo = QComboBox(section)
         self.bill_combo.setObjectName("editorCombo")
         for value, label in BILL_PRESENTATION_LABELS.items():
@@ -207,16 +275,6 @@ class SettingsTab(FormTab):
         row = QHBoxLayout(pair)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(24)
-        row.addWidget(
-            self.field(
-                "settings.currency_symbol",
-                "Currency symbol",
-                self.currency_edit,
-                hint=f"Up to {CURRENCY_MAX} characters, such as $ or €.",
-            ),
-            0,
-            Qt.AlignmentFlag.AlignTop,
-        )
         row.addWidget(
             self.field("settings.bill_presentation", "Default bill presentation", self.bill_combo),
             0,
@@ -304,7 +362,10 @@ class SettingsTab(FormTab):
             with QSignalBlocker(self.colour_picker):
                 self.colour_picker.set_colour(own_colour or default_top_bar_colour(self.theme()))
             self.theme_colour_switch.setChecked(self._uses_theme_colour)
+            self.set_profile_name(str(draft.get("name") or ""))
+            self.brand_edit.setText(str(settings["brand_name"]))
             self.title_edit.setText(str(settings["browser_title"]))
+            self._choose_locale(str(settings["locale"]))
             self.currency_edit.setText(str(settings["currency_symbol"]))
             index = self.bill_combo.findData(settings["bill_presentation"])
             self.bill_combo.setCurrentIndex(max(0, index))
@@ -329,7 +390,9 @@ class SettingsTab(FormTab):
             "account_locks_enabled": self.account_locks_switch.isChecked(),
             "theme": self.theme(),
             "top_bar_color": None if self._uses_theme_colour else self.colour_picker.colour(),
+            "brand_name": self.brand_edit.text(),
             "browser_title": self.title_edit.text(),
+            "locale": str(self.locale_combo.currentData()),
             "currency_symbol": self.currency_edit.text(),
             "bill_presentation": str(self.bill_combo.currentData()),
             "show_contract_dates": self.contract_dates_switch.isChecked(),
@@ -344,6 +407,40 @@ class SettingsTab(FormTab):
             "force_sso": self.force_sso_switch.isChecked(),
             "sso_help_text": self.sso_help_edit.toPlainText(),
         }
+
+    def set_profile_name(self, name: str) -> None:
+        """Show, as the brand name's placeholder, the brand the profile gets while the field is empty."""
+        self._profile_name = name
+        self._show_brand_default()
+
+    def _show_brand_default(self) -> None:
+        derived = brand_name("", self._profile_name) or NO_NAME_YET
+        self.brand_edit.setPlaceholderText(derived)
+        self.brand_edit.setToolTip(f"Left empty, mail names the brand “{derived}”")
+
+    def _choose_locale(self, code: str) -> None:
+        # An unsupported locale kept from an earlier draft belongs to that draft only.
+        while self.locale_combo.count() > len(LOCALE_LABELS):
+            self.locale_combo.removeItem(self.locale_combo.count() - 1)
+        index = self.locale_combo.findData(code)
+        if index < 0:
+            # A locale this console does not know (a newer server's, say) is kept, not replaced:
+            # the shared validation then says why it cannot be saved from here.
+            self.locale_combo.addItem(f"{code} (not supported)", code)
+            index = self.locale_combo.count() - 1
+        self.locale_combo.setCurrentIndex(index)
+
+    def _formats_changed(self, *_args: object) -> None:
+        self._show_format_sample()
+        self.changed()
+
+    def _show_format_sample(self) -> None:
+        code = str(self.locale_combo.currentData())
+        if code not in set(PortalLocale):
+            self.format_sample.setText("")
+            return
+        amount = format_amount(SAMPLE_AMOUNT, self.currency_edit.text().strip(), code)
+        self.format_sample.setText(f"Amounts read {amount}, dates {format_date(SAMPLE_DATE, code)}.")
 
     def theme(self) -> str:
         """Return the chosen theme's name."""
@@ -426,3 +523,4 @@ class SettingsTab(FormTab):
         self.paperless_options.setVisible(self.paperless_switch.isChecked())
         self.sso_help_edit.setEnabled(self.force_sso_switch.isChecked())
         self.sso_help_field.label.setEnabled(self.force_sso_switch.isChecked())
+        self._show_format_sample()

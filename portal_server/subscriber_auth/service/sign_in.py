@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from common.formats import format_datetime
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
 from portal_server.notifications.notifier import Notifier, Recipient
@@ -108,12 +109,13 @@ async def _tell_owner_of_lock(
     """Mail the owner when a lock starts: how many tries, until when, and a way back in."""
     assert reservation.locked_until is not None
     token = await issue_link(user, "reset", timeouts.reset_link, now)
+    profile = await profile_for_market(user.account.market)
     await notifier.send(
-        await profile_for_market(user.account.market),
+        profile,
         "account_locked",
         Recipient(user.email, user.display_name),
         failures=reservation.failures,
-        locked_until=reservation.locked_until.strftime("%-d %B %Y, %H:%M UTC"),
+        locked_until=f"{format_datetime(reservation.locked_until, profile.settings.locale)} UTC",
         link=notifier.url(f"/reset-password/{token}"),
         link_hours=int(timeouts.reset_link.total_seconds() // 3600),
     )
