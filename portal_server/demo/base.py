@@ -1,4 +1,4 @@
-"""The small demo every start loads: profiles with their markets, staff, a few accounts.
+"""The small demo every start loads: profiles with their markets and logos, staff, a few accounts.
 
 Everything here is created only when missing, so ``make run`` can load it on every start. Of
 the base accounts the first few get logins whose sign-ins are printed, one per demo market;
@@ -19,6 +19,7 @@ from common.validation import parse
 from portal_server.accounts.models import Account
 from portal_server.actor import Actor
 from portal_server.demo.account_records import FIRST_DEMO_NUMBER, demo_account, demo_email
+from portal_server.demo.branding import give_demo_logos
 from portal_server.demo.credentials import new_password, read_credentials, write_credentials
 from portal_server.portal_users.models import PortalUser
 from portal_server.profiles import service as profiles
@@ -59,19 +60,23 @@ def demo_profiles() -> list[dict]:
 
 
 async def load_demo_data(data_dir: Path, now: datetime) -> list[DemoSignIn]:
-    """Create the demo profiles and staff users that do not exist yet; return the sign-ins."""
+    """Create the demo profiles, their logos and staff users that do not exist yet; return the sign-ins."""
     actor = Actor.system(ACTOR_NAME)
     await profiles.ensure_default_profile(now)
     for entry in demo_profiles():
-        if await ProfileRecord.exists(name_key=entry["name"].casefold()):
-            continue
-        content = parse(
-            ProfileContent,
-            {"name": entry["name"], "description": entry["description"], **entry["content"]},
-        )
-        created = await profiles.create_profile(content.model_dump(mode="json"), actor=actor, now=now)
-        for market in entry["markets"]:
-            await profiles.add_market(created.id, market, expected=None, actor=actor, now=now)
+        record = await ProfileRecord.get_or_none(name_key=entry["name"].casefold())
+        if record is None:
+            content = parse(
+                ProfileContent,
+                {"name": entry["name"], "description": entry["description"], **entry["content"]},
+            )
+            created = await profiles.create_profile(content.model_dump(mode="json"), actor=actor, now=now)
+            for market in entry["markets"]:
+                await profiles.add_market(created.id, market, expected=None, actor=actor, now=now)
+            record_id = created.id
+        else:
+            record_id = record.id
+        await give_demo_logos(record_id, entry["name"], actor=actor, now=now)
 
     stored = read_credentials(data_dir)
     for username, role in DEMO_STAFF:
