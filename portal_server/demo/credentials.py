@@ -39,25 +39,34 @@ def new_password() -> str:
     return "-".join(secrets.token_urlsafe(4) for _ in range(3))
 
 
+def _stored_bulk_password(stored: dict[str, Any]) -> str | None:
+    bulk = stored.get("_bulk")
+    password = bulk.get("password") if isinstance(bulk, dict) else None
+    return password if isinstance(password, str) and password else None
+
+
 def bulk_password(stored: dict[str, Any]) -> str:
     """Return the password bulk logins share: the stored one, so every run's logins keep one."""
-    bulk = stored.get("_bulk")
-    if isinstance(bulk, dict) and isinstance(bulk.get("password"), str) and bulk["password"]:
-        return bulk["password"]
-    return new_password()
+    return _stored_bulk_password(stored) or new_password()
 
 
 def bulk_ranges(stored: dict[str, Any]) -> list[tuple[int, int]]:
     """Return the account number ranges (first, last) whose logins share the bulk password."""
-    bulk = stored.get("_bulk")
-    if not isinstance(bulk, dict):
+    if _stored_bulk_password(stored) is None:
         return []
-    return [(int(item["first"]), int(item["last"])) for item in bulk.get("accounts", [])]
+    ranges = []
+    for item in stored["_bulk"].get("accounts") or []:
+        # A hand-edited file may hold anything: what cannot be read is left out, not fatal.
+        try:
+            ranges.append((int(item["first"]), int(item["last"])))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return ranges
 
 
 def record_bulk(stored: dict[str, Any], password: str, first: int, last: int) -> None:
     """Note that accounts first..last got bulk logins with ``password`` (adjacent ranges merge)."""
-    known = bulk_ranges(stored) if stored.get("_bulk", {}).get("password") == password else []
+    known = bulk_ranges(stored) if _stored_bulk_password(stored) == password else []
     if known and known[-1][1] + 1 == first:
         known[-1] = (known[-1][0], last)
     else:

@@ -97,7 +97,7 @@ def _bulk_logins(stored: dict, now: datetime) -> BulkLogins | None:
     example = demo_account(ranges[0][0], now, rng=random.Random())
     return BulkLogins(
         ranges=ranges,
-        logins=int(stored["_bulk"]["logins"]),
+        logins=sum(last - first + 1 for first, last in ranges),
         password=stored["_bulk"]["password"],
         example_email=demo_email(example, styled=True),
         example_username=demo_username(example),

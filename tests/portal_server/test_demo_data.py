@@ -17,7 +17,7 @@ from portal_server.config import ServerConfig
 from portal_server.demo.account_records import BulkStart, demo_account, demo_accounts_with_logins, demo_email
 from portal_server.demo.base import BASE_ACCOUNTS, SIGNED_UP, load_base_subscribers, load_demo_data
 from portal_server.demo.bulk_load import BulkFailed, BulkRefused, load_bulk_subscribers
-from portal_server.demo.credentials import read_credentials
+from portal_server.demo.credentials import bulk_password, bulk_ranges, read_credentials, record_bulk
 from portal_server.demo.loader import load_demo
 from portal_server.demo.progress import Progress
 from portal_server.portal_users import service as portal_users
@@ -274,3 +274,16 @@ def test_progress_in_a_log_writes_plain_lines_now_and_then() -> None:
     assert "\r" not in stream.getvalue()
     assert 1 <= len(lines) - 1 <= 3  # ten steps of a second each, a line every five
     assert lines[-1].startswith("demo accounts: 100 of 100 in 11.0 s")
+
+
+def test_a_damaged_bulk_entry_is_read_as_none() -> None:
+    for damaged in ({"_bulk": "x"}, {"_bulk": {"password": ""}}, {"_bulk": {"password": 5}}):
+        assert bulk_ranges(damaged) == []
+        assert bulk_password(damaged) != ""
+    odd = {"_bulk": {"password": "pw-pw-pw-pw", "accounts": [{"first": "10"}, {"first": "1", "last": "5"}]}}
+    assert bulk_ranges(odd) == [(1, 5)]
+    assert bulk_password(odd) == "pw-pw-pw-pw"
+    record_bulk(odd, "pw-pw-pw-pw", 6, 9)
+    assert odd["_bulk"] == {"password": "pw-pw-pw-pw", "logins": 9, "accounts": [{"first": "1", "last": "9"}]}
+    record_bulk(odd, "another-one", 20, 29)  # a new password starts a new list
+    assert odd["_bulk"]["accounts"] == [{"first": "20", "last": "29"}]
