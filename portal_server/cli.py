@@ -77,25 +77,48 @@ def cmd_create_staff(config: ServerConfig, args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(config: ServerConfig, args: argparse.Namespace) -> int:
-    """Load the demo profiles and staff, then print the staff sign-ins."""
-    from portal_server.demo import SIGNED_UP, load_demo_data, load_demo_subscribers
+    """Load the base demo (safe to repeat), then N more accounts with logins; print the sign-ins."""
+    from portal_server.demo.bulk_load import BulkFailed, BulkRefused
+    from portal_server.demo.loader import DemoSummary, load_demo
+    from portal_server.demo.progress import duration_text
 
-    async def work() -> tuple[list, list]:
-        now = config.clock.now()
-        staff = await load_demo_data(config.data_dir, now)
-        return staff, await load_demo_subscribers(config.data_dir, now, args.subscribers)
+    async def work() -> DemoSummary:
+        return await load_demo(
+            config.data_dir, config.clock.now(), subscribers=args.subscribers, batch_size=args.batch_size
+        )
 
-    sign_ins, subscribers = asyncio.run(_with_database(config, work))
+    try:
+        demo = asyncio.run(_with_database(config, work))
+    except BulkRefused as exc:
+        print(f"error: --subscribers: {exc}", file=sys.stderr)
+        return 2
+    except BulkFailed as exc:
+        print(f"error: demo-data: {exc.message}. Run it again to add the rest.", file=sys.stderr)
+        return 1
     print("Demo data is loaded. Staff sign-ins for the console and the admin API:")
-    for entry in sign_ins:
+    for entry in demo.staff:
         print(f"  {entry.role:<14} username: {entry.username:<8} password: {entry.password}")
-    print(f"Subscriber sign-ins for the portal ({args.subscribers} demo accounts in all):")
-    for sub in subscribers:
+    print(f"Subscriber sign-ins for the portal ({demo.accounts:,} accounts in all):")
+    for sub in demo.subscribers:
         print(f"  {sub.email:<40} password: {sub.password}  (account {sub.account_number}, {sub.market})")
-    if args.subscribers > SIGNED_UP:
+    low, high = demo.unregistered
+    print(
+        f"Accounts {low} to {high} have no login yet: register one at /register "
+        "with its number and the last name or ZIP code on the account."
+    )
+    if demo.added is not None:
+        added = demo.added
         print(
-            f"Accounts {100001 + SIGNED_UP} to {100000 + args.subscribers} have no login yet: "
-            "register one at /register with its number and the last name or ZIP code on the account."
+            f"Added {added.count:,} accounts, {added.first_number} to {added.last_number}, "
+            f"each with a portal login, in {duration_text(added.seconds)}."
+        )
+    if demo.bulk is not None:
+        bulk = demo.bulk
+        shown = ", ".join(f"{first} to {last}" for first, last in bulk.ranges)
+        print(
+            f"Bulk demo logins ({bulk.logins:,}: accounts {shown}) sign in with their email or "
+            f"username, such as {bulk.example_email} or {bulk.example_username}, and the shared "
+            f"password: {bulk.password}"
         )
     return 0
 
@@ -145,6 +168,22 @@ def _port_is_free(host: str, port: int) -> bool:
     return True
 
 
+MAX_BULK_ACCOUNTS = 50_000_000
+
+
+def _count_of(what: str, low: int, high: int) -> Callable[[str], int]:
+    def parse_count(text: str) -> int:
+        try:
+            value = int(text.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number of {what}, such as 1000") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low:,} to {high:,} {what}")
+        return value
+
+    return parse_count
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the command-line parser."""
     parser = argparse.ArgumentParser(prog="portal-server", description="Customer portal server")
@@ -166,7 +205,20 @@ def build_parser() -> argparse.ArgumentParser:
     staff.set_defaults(handler=cmd_create_staff)
 
     demo = commands.add_parser("demo-data", help="load demo profiles, staff and subscribers (safe to repeat)")
-    demo.add_argument("--subscribers", type=int, default=40, help="how many demo accounts (default 40)")
+    demo.add_argument(
+        "--subscribers",
+        type=_count_of("accounts", 0, MAX_BULK_ACCOUNTS),
+        default=0,
+        metavar="N",
+        help="add N more demo accounts, each with a portal login sharing one demo password",
+    )
+    demo.add_argument(
+        "--batch-size",
+        type=_count_of("accounts per batch", 1, 1_000_000),
+        default=10_000,
+        metavar="B",
+        help="accounts written per transaction (default 10000)",
+    )
     demo.set_defaults(handler=cmd_demo_data)
     return parser
 

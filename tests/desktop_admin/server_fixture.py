@@ -23,7 +23,6 @@ import requests
 
 READY_WITHIN = 30.0
 STOP_WITHIN = 20.0
-DEMO_SUBSCRIBERS = 6
 _DROPPED_ENV = ("PORTAL_SECRET_KEY", "PORTAL_ACCESS_LOG", "TEST_DATABASE_URL", "SMTP_URL", "PORTAL_LICENSE")
 
 
@@ -92,7 +91,7 @@ def running_server(data_dir: Path) -> Iterator[LiveServer]:
     env.update({"PORTAL_DATA_DIR": str(data_dir), "DATABASE_URL": f"sqlite://{data_dir / 'portal.db'}"})
 
     demo = subprocess.run(
-        _command("demo-data", "--subscribers", str(DEMO_SUBSCRIBERS)),
+        _command("demo-data"),
         capture_output=True,
         text=True,
         env=env,

@@ -29,8 +29,6 @@ from tests.e2e.support import (
     start_portal,
 )
 
-DEMO_SUBSCRIBERS = 12
-
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -66,7 +64,7 @@ def inbox() -> Iterator[Inbox]:
 def e2e_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory holding a SQLite database with the demo data loaded."""
     data_dir = tmp_path_factory.mktemp("e2e-portal")
-    load_demo_data(data_dir, DEMO_SUBSCRIBERS)
+    load_demo_data(data_dir)
     return data_dir
 
 

@@ -277,10 +277,10 @@ class RunningPortal:
             self.process.wait(timeout=10)
 
 
-def load_demo_data(data_dir: Path, subscribers: int) -> None:
-    """Run `portal-server demo-data` against a data directory."""
+def load_demo_data(data_dir: Path) -> None:
+    """Run `portal-server demo-data` (the base demo) against a data directory."""
     done = subprocess.run(
-        [*portal_server_command(), "demo-data", "--subscribers", str(subscribers)],
+        [*portal_server_command(), "demo-data"],
         env=server_environment(data_dir),
         cwd=ROOT,
         capture_output=True,

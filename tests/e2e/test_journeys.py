@@ -1,6 +1,6 @@
 """Subscriber journeys in Chromium at phone, tablet and desktop widths.
 
-Accounts from `portal-server demo-data --subscribers 8`, one job each so tests never trip over
+Accounts from `portal-server demo-data` (the base demo), one job each so tests never trip over
 one another: 100001 signs in wherever a test needs the home page; 100002-100004 reset their
 passwords (one per width); 100005, 100008 and 100009 register (one per width, so the home page is
 seen in the Retail East and default profiles); 100007 belongs to Business West, which takes no

@@ -256,3 +256,56 @@ def test_serve_answers_and_stops(portal: Portal) -> None:
         assert isinstance(entry, dict)
         assert {"time", "level", "logger", "message"} <= set(entry)
     assert any(entry["logger"] == "sanic.access" for entry in entries)
+
+
+SHARED_PASSWORD_LINE = re.compile(r"shared password: (\S+)$", re.MULTILINE)
+
+
+def _shared_password(out: str) -> str:
+    match = SHARED_PASSWORD_LINE.search(out)
+    assert match, out
+    return match.group(1)
+
+
+def test_demo_data_adds_accounts_with_logins_and_shows_progress(portal: Portal) -> None:
+    base = _ok(portal.run("demo-data"))
+    assert "(40 accounts in all)" in base
+    assert "Accounts 100005 to 100040 have no login yet" in base
+    assert "shared password" not in base
+
+    added = portal.run("demo-data", "--subscribers", "1,500", "--batch-size", "400", timeout=120)
+    out = _ok(added)
+    assert "Added 1,500 accounts, 100041 to 101540, each with a portal login" in out
+    assert "(1,540 accounts in all)" in out
+    shared = _shared_password(out)
+    progress = added.stderr.splitlines()
+    assert progress[-1].startswith("demo accounts: 1,500 of 1,500 in "), added.stderr
+    assert "/s)" in progress[-1]
+
+    stored = json.loads((portal.data_dir / "demo-credentials.json").read_text(encoding="utf-8"))
+    assert stored["_bulk"]["password"] == shared
+    assert stored["_bulk"]["accounts"] == [{"first": "100041", "last": "101540"}]
+    assert len(stored["_subscribers"]) == 4
+
+    # A plain start keeps everything and says again how the bulk logins sign in.
+    again = _ok(portal.run("demo-data"))
+    assert _sign_ins(again) == _sign_ins(base)
+    assert "(1,540 accounts in all)" in again and "Added" not in again
+    assert _shared_password(again) == shared
+
+    more = _ok(portal.run("demo-data", "--subscribers", "100"))
+    assert "Added 100 accounts, 101541 to 101640" in more
+    assert "accounts 100041 to 101640" in more
+    assert _shared_password(more) == shared
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("-3", "must be from 0 to 50,000,000 accounts"), ("many", "must be a whole number of accounts")],
+)
+def test_demo_data_refuses_a_bad_count(portal: Portal, value: str, reason: str) -> None:
+    result = portal.run("demo-data", "--subscribers", value)
+    assert result.returncode == 2
+    assert "--subscribers" in result.stderr and reason in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (portal.data_dir / "portal.db").exists()
