@@ -126,6 +126,8 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the release: no stat() of every template file on every render.
+        auto_reload=False,
     )
     env.globals["icon"] = icon
     env.filters["money"] = money

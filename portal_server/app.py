@@ -23,6 +23,7 @@ from portal_server.portal import pages as portal_pages
 from portal_server.portal.pages import setup_portal
 from portal_server.portal_users import api as portal_users_api
 from portal_server.profiles import api as profiles_api
+from portal_server.profiles import cache as profiles_cache
 from portal_server.profiles import service as profiles_service
 from portal_server.security.throttle import Throttle
 from portal_server.staff import api as staff_api
@@ -100,6 +101,8 @@ def setup_bootstrap(app: Sanic) -> None:
 
     @app.before_server_start
     async def _bootstrap(app: Sanic) -> None:
+        # What a cache may hold from another database opened in this process is not this one's.
+        profiles_cache.PROFILES.reset()
         await profiles_service.ensure_default_profile(app.ctx.clock.now())
 
 

@@ -6,9 +6,11 @@ state and writes an audit event, so nothing is half-saved and every version can 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import datetime
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -24,14 +26,31 @@ from common.profile import (
 )
 from common.profile_diff import diff, merge_patch
 from common.schemas import FieldChange, ProfileSummary, VersionDetail, VersionSummary
-from common.validation import CONTROL_CHARACTERS, FieldErrors, parse
+from common.validation import FieldErrors, parse
 from portal_server.actor import Actor
 from portal_server.audit import service as audit
 from portal_server.errors import ApiError, not_found
+from portal_server.profiles.cache import DEFAULT_PROFILE_NAME as DEFAULT_NAME
+from portal_server.profiles.cache import PROFILES, ResolvedProfile
 from portal_server.profiles.logo_check import CheckedLogo
 from portal_server.profiles.models import LogoImage, ProfileMarket, ProfileRecord, ProfileVersion
 
-DEFAULT_PROFILE_NAME = "Default"
+DEFAULT_PROFILE_NAME = DEFAULT_NAME
+
+WriteT = TypeVar("WriteT", bound=Callable[..., Awaitable[Any]])
+
+
+def _changes_profiles(write: WriteT) -> WriteT:
+    """Let this worker's page cache see a write at once (other workers see it within a second)."""
+
+    @wraps(write)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await write(*args, **kwargs)
+        finally:
+            PROFILES.invalidate()
+
+    return wrapper  # type: ignore[return-value]
 # "Default" names the profile for administrators; subscribers' mail needs a brand that reads as
 # one ("Your Customer Portal account"), until the provider enters its own.
 DEFAULT_PROFILE_BRAND = "Customer Portal"
@@ -188,6 +207,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]
     )
 
 
+@_changes_profiles
 async def _insert(
     content: ProfileContent,
     *,
@@ -280,6 +300,7 @@ def expected_version(body_version: Any, if_match: str | None) -> int | None:
     return candidates[0] if candidates else None
 
 
+@_changes_profiles
 async def _write(
     profile_id: int,
     build: Any,
@@ -375,6 +396,7 @@ async def duplicate_profile(profile_id: int, name: str, *, actor: Actor, now: da
     return await _insert(content, actor=actor, now=now, action="duplicate", note=f"copy of {source.name}")
 
 
+@_changes_profiles
 async def delete_profile(profile_id: int, *, expected: int | None, actor: Actor, now: datetime) -> None:
     """Remove a profile; the default profile can never be removed."""
     record = await _record(profile_id)
@@ -423,6 +445,7 @@ async def _bump(
     await _save_version(record, action=action, actor=actor, now=now, connection=connection, note=note)
 
 
+@_changes_profiles
 async def add_market(
     profile_id: int, market: str, *, expected: int | None, actor: Actor, now: datetime
 ) -> Profile:
@@ -473,6 +496,7 @@ async def add_market(
     return _as_profile(record, await _markets_of(record.id))
 
 
+@_changes_profiles
 async def remove_market(
     profile_id: int, market: str, *, expected: int | None, actor: Actor, now: datetime
 ) -> Profile:
@@ -632,32 +656,25 @@ async def restore_version(
 
 async def default_profile() -> ProfileContent:
     """Return the default profile's content."""
-    record = await ProfileRecord.filter(is_default=True).first()
-    if record is None:
-        return out_of_box_default()
-    return ProfileContent.model_validate(record.content)
+    return (await PROFILES.default()).content
 
 
 async def login_profile_name(profile: ProfileContent) -> str | None:
     """Return the name ?loginProfile= needs to show a profile, or None for the default profile."""
-    default = await default_profile()
-    return None if str(default.name).casefold() == str(profile.name).casefold() else str(profile.name)
+    default = await PROFILES.default()
+    return None if str(default.content.name).casefold() == str(profile.name).casefold() else str(profile.name)
+
+
+async def resolved_for_market(market: str | None) -> ResolvedProfile:
+    """Return the profile whose markets hold market (else the default), with its version."""
+    return await PROFILES.for_market(market)
 
 
 async def profile_for_market(market: str | None) -> ProfileContent:
     """Return the profile whose markets hold market, else the default profile."""
-    if market:
-        row = await ProfileMarket.get_or_none(market=market).select_related("profile")
-        if row is not None:
-            return ProfileContent.model_validate(row.profile.content)
-    return await default_profile()
+    return (await PROFILES.for_market(market)).content
 
 
 async def profile_named(name: str | None) -> ProfileContent:
     """Return the profile with this name (any case), else the default profile."""
-    cleaned = (name or "").strip()
-    if cleaned and len(cleaned) <= 80 and not CONTROL_CHARACTERS.search(cleaned):
-        record = await ProfileRecord.get_or_none(name_key=cleaned.casefold())
-        if record is not None:
-            return ProfileContent.model_validate(record.content)
-    return await default_profile()
+    return (await PROFILES.named(name)).content
