@@ -269,6 +269,8 @@ def test_publishing_over_a_profile_saved_meanwhile_shows_the_differences_first(
     tmp_path: Path,
 ) -> None:
     target = copy_of_retail(admin_api, tidy, "Target")
+    # Without logos on either side (a bundled logo is always uploaded anew), only the title differs.
+    admin_api.patch_profile(target.id, {"logos": {"login": None, "top_bar": None, "favicon": None}}, version=None)
     target = admin_api.add_market(target.id, unique("MKT").replace(" ", "-"))
     path = tmp_path / "over.portalprofile"
     settings = target.settings.model_copy(update={"browser_title": "From the bundle"})
@@ -321,7 +323,8 @@ def test_exporting_a_server_profile_writes_a_bundle_with_its_logos(
     qtbot.waitUntil(lambda: "Exported" in window.last_status, timeout=WAIT_MS)
     bundle = load_bundle(path.with_suffix(".portalprofile"))
     assert bundle.content.name == source.name
-    assert set(bundle.logos) == {"favicon"}
+    # The demo profile's own login and top-bar logos travel too; the favicon is the new upload.
+    assert set(bundle.logos) == {"login", "top_bar", "favicon"}
     assert bundle.logos["favicon"] == admin_api.fetch_logo(source.logos.favicon.sha256)  # type: ignore[union-attr]
 
     # The row's own Export button does the same for its profile.
