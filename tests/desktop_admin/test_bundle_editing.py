@@ -270,7 +270,8 @@ def test_publishing_over_a_profile_saved_meanwhile_shows_the_differences_first(
 ) -> None:
     target = copy_of_retail(admin_api, tidy, "Target")
     # Without logos on either side (a bundled logo is always uploaded anew), only the title differs.
-    admin_api.patch_profile(target.id, {"logos": {"login": None, "top_bar": None, "favicon": None}}, version=None)
+    no_logos = {"logos": {"login": None, "top_bar": None, "favicon": None}}
+    admin_api.patch_profile(target.id, no_logos, version=None)
     target = admin_api.add_market(target.id, unique("MKT").replace(" ", "-"))
     path = tmp_path / "over.portalprofile"
     settings = target.settings.model_copy(update={"browser_title": "From the bundle"})
