@@ -16,6 +16,7 @@ from portal_server.config import ServerConfig
 from portal_server.db import setup_db
 from portal_server.errors import setup_errors
 from portal_server.headers import setup_security_headers
+from portal_server.housekeeping.task import setup_housekeeping
 from portal_server.logs import logging_config
 from portal_server.notifications.notifier import Notifier
 from portal_server.notifications.sender import setup_mail_sender
@@ -128,6 +129,7 @@ def create_app(config: ServerConfig | None = None) -> Sanic:
     setup_db(app)
     setup_bootstrap(app)
     setup_mail_sender(app)
+    setup_housekeeping(app)
     setup_security_headers(app)
     setup_portal(app)
     setup_routes(app)

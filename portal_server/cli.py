@@ -14,7 +14,7 @@ from typing import TypeVar
 from common.permissions import role_names
 from portal_server import db
 from portal_server.actor import Actor
-from portal_server.config import ServerConfig
+from portal_server.config import ConfigError, ServerConfig
 
 T = TypeVar("T")
 
@@ -226,7 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line."""
     args = build_parser().parse_args(argv)
-    config = ServerConfig.from_env()
+    try:
+        config = ServerConfig.from_env()
+    except ConfigError as exc:
+        print(f"error: {exc.variable}: {exc.reason}", file=sys.stderr)
+        return 2
     return int(args.handler(config, args))
 
 

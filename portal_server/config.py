@@ -6,9 +6,11 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from portal_server.clock import Clock, SystemClock
+from portal_server.housekeeping.retention import Retention
 from portal_server.notifications.mailer import Mailer, mailer_for
 from portal_server.security.throttle import RULES, Rule
 
@@ -36,6 +38,13 @@ class ServerConfig:
     mailer: Mailer | None = None
     # How often each worker's sender looks for mail queued elsewhere (its own it sends at once).
     mail_poll_seconds: float = 5.0
+    retention: Retention = field(default_factory=Retention)
+    # Housekeeping runs this often in each worker, the first time after a random 0 to jitter
+    # seconds (so workers started together do not purge at the same moment), and deletes at most
+    # ``housekeeping_batch`` rows per statement.
+    housekeeping_every_seconds: float = 3600.0
+    housekeeping_start_jitter_seconds: float = 60.0
+    housekeeping_batch: int = 5000
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)
@@ -62,7 +71,45 @@ class ServerConfig:
             access_log=env.get("PORTAL_ACCESS_LOG", "") == "1",
             mail_sender=env.get("PORTAL_MAIL_FROM", "no-reply@portal.localhost"),
             verify_link_days=_positive_int(env.get("PORTAL_VERIFY_LINK_DAYS", "5"), 5),
+            retention=Retention(
+                audit=_retention(env, "PORTAL_AUDIT_RETENTION_DAYS", Retention.audit),
+                sent_mail=_retention(env, "PORTAL_SENT_MAIL_RETENTION_DAYS", Retention.sent_mail),
+                failed_mail=_retention(env, "PORTAL_FAILED_MAIL_RETENTION_DAYS", Retention.failed_mail),
+            ),
         )
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the server will not guess about."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        super().__init__(f"{variable}: {reason}")
+        self.variable = variable
+        self.reason = reason
+
+
+MAX_RETENTION_DAYS = 36_500
+
+
+def _retention(env: Mapping[str, str], variable: str, default: timedelta | None) -> timedelta | None:
+    """Read a retention in days, 0 meaning keep for ever.
+
+    A value that is not a number of days stops the server rather than falling back to the
+    default: "forever" or "-1" meant to keep, and the default would delete.
+    """
+    text = env.get(variable, "").strip()
+    if not text:
+        return default
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_RETENTION_DAYS:
+        raise ConfigError(
+            variable,
+            f"must be a whole number of days from 0 (keep for ever) to {MAX_RETENTION_DAYS:,}, not {text!r}",
+        )
+    return timedelta(days=days) if days else None
 
 
 def _positive_int(text: str, default: int) -> int:

@@ -8,7 +8,6 @@ out too. Claims in the table (``mail_queue.claim``) keep two senders from sendin
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import email
 import email.policy
 import logging
@@ -23,6 +22,7 @@ from portal_server.logs import masked_address
 from portal_server.notifications import mail_queue
 from portal_server.notifications.mailer import Mailer, failure_of
 from portal_server.notifications.models import OutboxMail
+from portal_server.periodic import PeriodicTask
 
 log = logging.getLogger("portal.mail")
 
@@ -51,73 +51,49 @@ class MailSender:
     ) -> None:
         self.mailer = mailer
         self.clock = clock
-        self.wakeup = wakeup or asyncio.Event()
-        self.poll_seconds = poll_seconds
         self.batch = batch
         self.send_limit = send_limit
         self.lease = lease
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
-        self._started = 0
-        self._finished = 0
-        self._progress = asyncio.Condition()
+        # Shutdown waits for the delivery under way: cancelling it after the transport took the
+        # mail would leave the row claimed, and another worker would send it a second time.
+        self.loop = PeriodicTask(
+            "mail sender",
+            self.deliver_due,
+            interval=poll_seconds,
+            log=log,
+            wakeup=wakeup,
+            stop_grace=send_limit + 5,
+        )
+
+    @property
+    def wakeup(self) -> asyncio.Event:
+        """The event that asks for a pass (the notifier sets it when its worker queued mail)."""
+        return self.loop.wakeup
 
     def start(self) -> None:
         """Start the background loop (its first pass delivers whatever is already due)."""
-        if self._task is None:
-            self._stopping = False
-            self._task = asyncio.create_task(self._run(), name="mail-sender")
+        self.loop.start()
 
     async def stop(self) -> None:
-        """Finish the delivery under way, then end the loop (cancelled if it overruns)."""
-        self._stopping = True
-        self.wakeup.set()
-        task, self._task = self._task, None
-        if task is None:
-            return
-        try:
-            await asyncio.wait_for(task, self.send_limit + 5)
-        except TimeoutError:
-            # The mail it was sending stays claimed; another worker retries it once the claim ends.
-            log.warning("mail sender stopped mid-delivery")
-        async with self._progress:
-            self._progress.notify_all()
+        """Finish the delivery under way, then end the loop (cancelled if it overruns).
+
+        A mail cancelled mid-send stays claimed; another worker retries it once the claim ends.
+        """
+        await self.loop.stop()
 
     def wake(self) -> None:
         """Ask for a pass now instead of at the next poll."""
-        self.wakeup.set()
+        self.loop.wake()
 
     async def flush(self) -> None:
         """Wake the sender and return once a pass that began after this call has finished."""
-        target = self._started + 1
-        self.wake()
-        async with self._progress:
-            await self._progress.wait_for(lambda: self._finished >= target or self._task is None)
-
-    async def _run(self) -> None:
-        while not self._stopping:
-            # Cleared before the pass: a wake that comes during the pass asks for another.
-            self.wakeup.clear()
-            self._started += 1
-            more = False
-            try:
-                more = await self.deliver_due()
-            except Exception as exc:  # a database hiccup must not end the loop; the next poll retries
-                log.error("mail sender pass failed", extra={"error": type(exc).__name__})
-            finally:
-                self._finished += 1
-                async with self._progress:
-                    self._progress.notify_all()
-            if more or self._stopping:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wakeup.wait(), self.poll_seconds)
+        await self.loop.flush()
 
     async def deliver_due(self) -> bool:
         """Deliver one batch of due mail; True when more may be waiting."""
         ids = await mail_queue.due_ids(self.clock.now(), self.batch)
         for mail_id in ids:
-            if self._stopping:
+            if self.loop.stopping:
                 return False
             mail = await mail_queue.claim(mail_id, now=self.clock.now(), lease=self.lease)
             if mail is not None:  # None: another sender won it

@@ -48,6 +48,11 @@ RULES: dict[str, Rule] = {
 }
 
 
+def longest_look_back(rules: Mapping[str, Rule]) -> timedelta:
+    """Return how far back any throttle looks: attempts younger than this must be kept."""
+    return max([KNOWN_LOGIN_WINDOW, *(rule.window for rule in rules.values())])
+
+
 def subject_text(value: str) -> str:
     """Normalise what was typed so that case, width and spacing do not make a new subject."""
     return "".join(unicodedata.normalize("NFKC", value).casefold().split())
