@@ -6,12 +6,14 @@ request globals, so the console's offline preview renders the very pages subscri
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
+from functools import cache, lru_cache
+from typing import Any, TypeVar
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes, pass_context, select_autoescape
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 from jinja2.runtime import Context
 from markupsafe import Markup
 
@@ -23,6 +25,10 @@ from common.status_labels import status_label
 from common.theme import css_variables
 
 TEMPLATES_DIR = RESOURCES_DIR / "templates"
+
+# What a caller keeps per profile version: rendered fragments and derived values, by key.
+Fragments = MutableMapping[tuple[Any, ...], Any]
+T = TypeVar("T")
 
 # The CSS class per icon set; each maps to one @font-face of the very font qtawesome draws with.
 _ICON_FONT_CLASS = {prefix: f"fa-{style}" for prefix, (_file, style) in ICON_SETS.items()}
@@ -62,6 +68,8 @@ class MenuEntry:
     active: bool
 
 
+# Pages draw the same few dozen icons over and over; labels come from profiles, so the cache is bounded.
+@lru_cache(maxsize=2048)
 def icon(code: str, label: str | None = None) -> Markup:
     """Return the HTML for an icon code (``fa6s.house``) drawn with the icon web font."""
     codepoint = catalogue().get(code)
@@ -117,6 +125,49 @@ def format_values(profile: ProfileContent) -> dict[str, str]:
     return {"locale": profile.settings.locale.value, "currency": profile.settings.currency_symbol}
 
 
+class FragmentExtension(Extension):
+    """``{% fragment "name", key... %}…{% endfragment %}``: a part of a page made once per profile.
+
+    The body must depend on nothing but the profile, the links and the listed keys: the caller
+    that passes a ``fragments`` store in the context (the server, one store per profile version)
+    gets the first rendering back on every later page. Without a store (the console's preview)
+    the body is rendered every time, so an edited profile shows at once.
+    """
+
+    tags = {"fragment"}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        """Read the key expressions and the body up to ``endfragment``."""
+        lineno = next(parser.stream).lineno
+        key = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endfragment",), drop_needle=True)
+        call = self.call_method("_fragment", [nodes.List(key), nodes.ContextReference()])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _fragment(key: list[Any], context: Context, caller: Callable[[], str]) -> str:
+        store = context.get("fragments")
+        if store is None:
+            return caller()
+        slot = ("fragment", *key)
+        found = store.get(slot)
+        if found is None:
+            found = store[slot] = caller()
+        return str(found)
+
+
+def once(fragments: Fragments | None, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """Return ``make()``, kept in ``fragments`` under ``key`` when the caller keeps a store."""
+    if fragments is None:
+        return make()
+    if key not in fragments:
+        fragments[key] = make()
+    found: T = fragments[key]
+    return found
+
+
 @cache
 def environment() -> Environment:
     """Return the shared Jinja environment over resources/templates (autoescape on)."""
@@ -128,6 +179,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         # Templates ship with the release: no stat() of every template file on every render.
         auto_reload=False,
+        extensions=[FragmentExtension],
     )
     env.globals["icon"] = icon
     env.filters["money"] = money
@@ -178,27 +230,38 @@ def page_context(
     *,
     license: str | None,
     current: str | None = None,
+    fragments: Fragments | None = None,
     **extra: Any,
 ) -> dict[str, Any]:
-    """Return the context every portal template receives, plus the page's own values."""
+    """Return the context every portal template receives, plus the page's own values.
+
+    ``fragments`` is the caller's store for this profile version (see ``FragmentExtension``);
+    what the profile alone decides is then worked out once and kept there.
+    """
     settings = profile.settings
-    widgets = [key for key in HOME_WIDGET_LABELS if getattr(profile.home_widgets, key)]
     return {
         "profile": profile,
         "settings": settings,
         "links": links,
-        "css_variables": css_variables(settings.theme, settings.top_bar_color),
+        "css_variables": once(
+            fragments, ("css_variables",), lambda: css_variables(settings.theme, settings.top_bar_color)
+        ),
         "title": settings.browser_title,
         "brand_name": brand_name(settings.brand_name, profile.name),
         **format_values(profile),
-        "menu": menu_entries(profile, links, current),
-        "widgets": widgets,
+        "menu": once(fragments, ("menu", current), lambda: menu_entries(profile, links, current)),
+        "widgets": once(
+            fragments,
+            ("widgets",),
+            lambda: [key for key in HOME_WIDGET_LABELS if getattr(profile.home_widgets, key)],
+        ),
         "support": profile.support,
         "helpful_links": profile.helpful_links,
         "preview": license is None,
         "license": license or "preview",
         "current": current,
         "logo_slots": [slot.value for slot in LogoSlot],
+        "fragments": fragments,
         **extra,
     }
 
@@ -210,10 +273,11 @@ def render_page(
     *,
     license: str | None,
     current: str | None = None,
+    fragments: Fragments | None = None,
     **extra: Any,
 ) -> str:
     """Render a portal template with the profile's branding and the page's context."""
-    context = page_context(profile, links, license=license, current=current, **extra)
+    context = page_context(profile, links, license=license, current=current, fragments=fragments, **extra)
     return environment().get_template(name).render(context)
 
 

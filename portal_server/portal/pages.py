@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sanic import Blueprint, HTTPResponse, Request, Sanic
 from sanic_ext import openapi
 
 from portal_server.portal import web
+from portal_server.portal.page_cache import SharedPages
 from portal_server.portal.static_files import setup_static
 from portal_server.profiles import service as profiles
 from portal_server.subscriber_auth.service import sessions
+from portal_server.subscriber_auth.service.sessions import SignedInAccount
 
 bp = Blueprint("portal")
 
@@ -24,14 +24,12 @@ def is_portal_page(request: Request) -> bool:
     return not request.path.startswith(_NOT_PORTAL)
 
 
-def _account_view(account: Any) -> dict[str, Any]:
-    balance = Decimal(account.balance)
-    due: date | None = account.due_date
+def _account_view(account: SignedInAccount) -> dict[str, Any]:
     return {
         "number": account.number,
         "holder_name": account.holder_name,
-        "balance": balance,
-        "due_date": due,
+        "balance": account.balance,
+        "due_date": account.due_date,
         "status": account.status,
         "market": account.market,
     }
@@ -44,16 +42,14 @@ async def home(request: Request) -> HTTPResponse:
     session = web.current_session(request)
     if session is None:
         return web.redirect_to(request, "/login")
-    user = session.user
-    account = user.account
-    profile = await profiles.profile_for_market(account.market)
+    profile = await profiles.profile_for_market(session.account.market)
     return web.render(
         request,
         "home.html",
         profile,
         current="account_summary",
-        user={"display_name": user.display_name, "email": user.email},
-        account=_account_view(account),
+        user={"display_name": session.display_name, "email": session.email},
+        account=_account_view(session.account),
         available_widgets=["account_balance"],
         impersonation={"staff": session.impersonated_by} if session.impersonated_by else None,
     )
@@ -72,6 +68,7 @@ def setup_portal(app: Sanic) -> None:
     """Mount the portal pages, static files and the session middleware."""
     app.ctx.html_error_page = error_page
     app.ctx.is_portal_page = is_portal_page
+    app.ctx.shared_pages = SharedPages()
     setup_static(app)
 
     @app.on_request

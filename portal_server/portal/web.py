@@ -16,7 +16,7 @@ from sanic.response import html, redirect
 from common.profile import LogoSlot, ProfileContent
 from common.render import PortalLinks, landing_page, render_page
 from portal_server.security.tokens import same_text
-from portal_server.subscriber_auth.models import PortalSession
+from portal_server.subscriber_auth.service.sessions import SignedIn
 
 SESSION_COOKIE = "portal_session"
 CSRF_COOKIE = "portal_csrf"
@@ -129,19 +129,41 @@ def render(
     status: int = 200,
     links: PortalLinks | None = None,
     current: str | None = None,
+    shared: bool = False,
     **extra: Any,
 ) -> HTTPResponse:
-    """Render a portal page with the profile's branding and this browser's CSRF token."""
-    body = render_page(
-        template,
-        profile,
-        served_links(request, links or links_for(profile)),
-        license=request.app.ctx.config.license,
-        current=current,
-        csrf_token=csrf_token(request),
-        status=status,
-        **extra,
-    )
+    """Render a portal page with the profile's branding and this browser's CSRF token.
+
+    ``shared`` says the page holds nothing of this request but the token (a blank form): it is
+    then rendered once per profile version and served from ``app.ctx.shared_pages``.
+    """
+    shared_pages = request.app.ctx.shared_pages
+    links = links or shared_pages.entry(profile, "links", lambda: links_for(profile))
+    served = shared_pages.entry(profile, ("served links", links.login), lambda: served_links(request, links))
+    license = request.app.ctx.config.license
+    # Besides the profile, a layout shows its links (?loginProfile=) and the licence's banner.
+    variant = (links.login, license)
+
+    def render_with(token: str) -> str:
+        return render_page(
+            template,
+            profile,
+            served,
+            license=license,
+            current=current,
+            fragments=shared_pages.fragments(profile, variant),
+            csrf_token=token,
+            status=status,
+            **extra,
+        )
+
+    token = csrf_token(request)
+    if shared:
+        # repr() of the page's few plain values (strings, flags, empty dicts) is a stable key.
+        key = (template, status, current, variant, repr(sorted(extra.items())))
+        body = shared_pages.page(profile, key, render_with, token)
+    else:
+        body = render_with(token)
     return finish(request, html(body, status=status))
 
 
@@ -169,6 +191,6 @@ def clear_session_cookie(request: Request, response: HTTPResponse) -> None:
     response.delete_cookie(SESSION_COOKIE, path="/")
 
 
-def current_session(request: Request) -> PortalSession | None:
+def current_session(request: Request) -> SignedIn | None:
     """Return the session the request came with (loaded by the session middleware)."""
     return getattr(request.ctx, "portal_session", None)

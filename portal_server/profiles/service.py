@@ -51,6 +51,8 @@ def _changes_profiles(write: WriteT) -> WriteT:
             PROFILES.invalidate()
 
     return wrapper  # type: ignore[return-value]
+
+
 # "Default" names the profile for administrators; subscribers' mail needs a brand that reads as
 # one ("Your Customer Portal account"), until the provider enters its own.
 DEFAULT_PROFILE_BRAND = "Customer Portal"

@@ -794,3 +794,30 @@ def test_pages_link_the_fingerprinted_urls_the_caller_gives() -> None:
         html = render(name, links=links)
         for plain, url in fingerprinted.items():
             assert f'"{url}"' in html and f'"{plain}"' not in html
+
+
+def test_a_fragment_is_made_once_per_store_and_every_time_without_one() -> None:
+    template = environment().from_string(
+        '{% fragment "part", key %}<b>{{ make() }}</b>{% endfragment %}<i>{{ make() }}</i>'
+    )
+    calls: list[int] = []
+
+    def make() -> int:
+        calls.append(1)
+        return len(calls)
+
+    store: dict = {}
+    assert template.render(make=make, key="a", fragments=store) == "<b>1</b><i>2</i>"
+    assert template.render(make=make, key="a", fragments=store) == "<b>1</b><i>3</i>"
+    # Another key is another fragment; no store (the console's preview) renders every time.
+    assert template.render(make=make, key="b", fragments=store) == "<b>4</b><i>5</i>"
+    assert template.render(make=make, key="a", fragments=None) == "<b>6</b><i>7</i>"
+    assert set(store) == {("fragment", "part", "a"), ("fragment", "part", "b")}
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_VALUES))
+def test_every_page_is_the_same_with_a_fragment_store_as_without(name: str) -> None:
+    store: dict = {}
+    pages = [render(name, custom_profile(), fragments=fragments) for fragments in (None, store, store)]
+    assert pages[0] == pages[1] == pages[2]
+    assert ("css_variables",) in store, "what the profile alone decides was kept"

@@ -43,6 +43,7 @@ def _forgot_page(
         profile,
         links=links,
         status=status,
+        shared=not email and errors is None,
         form={"email": email},
         errors=errors or {},
         action=links.forgot_password,

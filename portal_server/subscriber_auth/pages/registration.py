@@ -51,6 +51,7 @@ def _register_page(
         profile,
         links=links,
         status=status,
+        shared=form is None and errors is None,
         errors=errors or {},
         action=links.register,
         form={key: values.get(key, "") for key in REFILLED},

@@ -40,6 +40,7 @@ def _login_page(
         profile,
         links=links,
         status=status,
+        shared=form is None and errors is None,
         form={"identifier": (form or {}).get("identifier", "")},
         errors=errors or {},
         notice=notice,
