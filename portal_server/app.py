@@ -9,6 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, html
 from sanic_ext import Extend, openapi
+from sanic_ext.extensions.http.extension import HTTPExtension
+from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from portal_server import health
 from portal_server.audit import api as audit_api
@@ -50,7 +52,10 @@ def setup_openapi(app: Sanic) -> None:
     app.config.OAS_AUTODOC = False
     app.config.CORS = False
     app.config.HEALTH = False
-    Extend(app)
+    # Only what the suite uses: the OpenAPI document and automatic HEAD/OPTIONS. The injection
+    # extension (no dependencies are registered) would dispatch a signal on every request, and
+    # pages render through common.render, not sanic-ext's templating.
+    Extend(app, extensions=[OpenAPIExtension, HTTPExtension], built_in_extensions=False)
     app.ext.openapi.describe(
         "Portal administration API",
         version=app.ctx.version,
