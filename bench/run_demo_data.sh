@@ -14,38 +14,17 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-SUBSCRIBERS=${SUBSCRIBERS:-1000000}
-VENV=${VENV:-.venv}
-PY="$VENV/bin/python"
-RESULTS="$ROOT/bench/results"
-if [[ ! -x $PY || ! -x $VENV/bin/portal-server ]]; then
-    echo "error: $VENV is not set up; run 'make venv' first" >&2
-    exit 1
-fi
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+need_venv
 
+SUBSCRIBERS=${SUBSCRIBERS:-1000000}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-demo-bench.XXXXXX")
 PG_DB=""
 
-pg_admin() {
-    # Run one statement on the PostgreSQL server of PG_URL.
-    "$PY" - "$PG_URL" "$1" <<'PYEOF'
-import asyncio, sys
-import asyncpg
-
-async def main(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-asyncio.run(main(sys.argv[1], sys.argv[2]))
-PYEOF
-}
-
 cleanup() {
     if [[ -n $PG_DB ]]; then
-        pg_admin "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" || true
+        pg_sql "$PG_URL" "DROP DATABASE IF EXISTS \"$PG_DB\" WITH (FORCE)" || true
     fi
     rm -rf "$WORK"
 }
@@ -53,7 +32,7 @@ trap cleanup EXIT
 
 if [[ -n ${PG_URL:-} ]]; then
     PG_DB="portal_demo_bench_$$"
-    pg_admin "CREATE DATABASE \"$PG_DB\""
+    pg_sql "$PG_URL" "CREATE DATABASE \"$PG_DB\""
     DATABASE_URL="${PG_URL%/*}/$PG_DB"
 else
     DATABASE_URL="sqlite://$WORK/portal.db"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# HTTP benchmarks of the portal server against a bare-Sanic floor measured in the same run.
+# HTTP benchmarks of the portal server against bare-Sanic floors measured in the same run.
 #
-#   bash bench/run_http.sh              # 5 s per target, about 40 s in all
-#   DURATION=10 bash bench/run_http.sh
+#   bash bench/run_http.sh              # 3 rounds of 5 s per target, about 2 minutes in all
+#   DURATION=10 ROUNDS=5 bash bench/run_http.sh
 #
 # Starts bench/floor_app.py and `portal-server serve --workers 1` on free loopback ports over a
-# throwaway SQLite database with the demo data, runs wrk against each target (1 s warm-up, then
-# the measured run), prints req/s, p50, p99 and the ratios to the floor, and writes the same to
+# throwaway SQLite database with the demo data, runs wrk against each target in rounds (1 s
+# warm-up, then the measured run), prints req/s, p50, p99 and the ratios to each target's floor
+# (median over the rounds), checks the goals, and writes the same to
 # bench/results/http-latest.json. Both servers are stopped and the data removed on exit.
 set -euo pipefail
 
@@ -14,52 +15,41 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 DURATION=${DURATION:-5}
-THREADS=${THREADS:-2}
-CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-3}
+THREADS=${THREADS:-1}
+CONNECTIONS=${CONNECTIONS:-32}
+# With two cores or more, the servers run on CPU 0 and wrk on CPU 1, so the load generator never
+# takes the servers' time and run-to-run noise drops; PIN=0 lets the scheduler place everything.
+PIN=${PIN:-1}
 HOST=127.0.0.1
-VENV=${VENV:-.venv}
-PY="$VENV/bin/python"
-RESULTS="$ROOT/bench/results"
 
-if [[ ! -x $PY || ! -x $VENV/bin/portal-server ]]; then
-    echo "error: $VENV is not set up; run 'make venv' first" >&2
-    exit 1
-fi
-if ! command -v wrk >/dev/null 2>&1 || ! command -v curl >/dev/null 2>&1; then
-    bash scripts/ensure-system-packages.sh wrk curl
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
+need_venv
+need_wrk
+
+SERVER_CPU=()
+CLIENT_CPU=()
+if ((PIN)) && (($(nproc) >= 2)) && command -v taskset >/dev/null 2>&1; then
+    SERVER_CPU=(taskset -c 0)
+    CLIENT_CPU=(taskset -c 1)
 fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portal-bench.XXXXXX")
 PIDS=()
 
-# Each server runs in a session of its own (setsid), so its process group is its pid: Sanic's
-# worker manager answers a second shutdown signal by SIGKILLing its whole process group, which
-# must not be this script's, and a Ctrl-C here reaches the servers only through this cleanup.
+# Each server runs in a session of its own (setsid; see stop_server in bench/lib.sh), so a Ctrl-C
+# here reaches the servers only through this cleanup.
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in {1..100}; do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL -- "-$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        stop_server "$pid"
     done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-free_port() {
-    "$PY" -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
 
 # wait_ready URL PID LOG: poll until URL answers 200, the server dies, or 30 s pass.
 wait_ready() {
@@ -90,12 +80,12 @@ echo "== data: migrate and load demo data in $PORTAL_DATA_DIR"
 "$VENV/bin/portal-server" demo-data >"$WORK/demo-data.log" 2>&1
 
 FLOOR_PORT=$(free_port)
-setsid "$PY" bench/floor_app.py --host "$HOST" --port "$FLOOR_PORT" >"$WORK/floor.log" 2>&1 &
+setsid "${SERVER_CPU[@]}" "$PY" bench/floor_app.py --host "$HOST" --port "$FLOOR_PORT" >"$WORK/floor.log" 2>&1 &
 PIDS+=("$!")
 wait_ready "http://$HOST:$FLOOR_PORT/json" "${PIDS[-1]}" "$WORK/floor.log"
 
 PORTAL_PORT=$(free_port)
-setsid "$VENV/bin/portal-server" serve --host "$HOST" --port "$PORTAL_PORT" --workers 1 \
+setsid "${SERVER_CPU[@]}" "$VENV/bin/portal-server" serve --host "$HOST" --port "$PORTAL_PORT" --workers 1 \
     >"$WORK/portal.log" 2>&1 &
 PIDS+=("$!")
 wait_ready "http://$HOST:$PORTAL_PORT/healthz" "${PIDS[-1]}" "$WORK/portal.log"
@@ -110,19 +100,33 @@ TOKEN=$(curl -sf -X POST "http://$HOST:$PORTAL_PORT/api/v1/admin/auth/token" \
     "$PY" -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
 AUTH="Authorization: Bearer $TOKEN"
 
-NAMES=(floor_json healthz profiles_list profile_get)
+# A demo subscriber signs in through the form, as a browser would, for the signed-in page.
+SUBSCRIBER=$("$PY" -c 'import json, sys
+creds = json.load(open(sys.argv[1]))["_subscribers"]
+email, login = next(iter(creds.items()))
+print(email, login["password"])' "$PORTAL_DATA_DIR/demo-credentials.json")
+# shellcheck disable=SC2086 # two words: the email and the password
+SESSION="Cookie: $("$PY" bench/sign_in.py "http://$HOST:$PORTAL_PORT" $SUBSCRIBER)"
+
+# name, floor it is read against ("-" for a floor), URL, request header
+NAMES=(floor_json healthz profiles_list profile_get floor_page login_branded home_signed_in)
+FLOORS=(- floor_json floor_json floor_json - floor_page floor_page)
 URLS=(
     "http://$HOST:$FLOOR_PORT/json"
     "http://$HOST:$PORTAL_PORT/healthz"
     "http://$HOST:$PORTAL_PORT/api/v1/admin/profiles"
     "http://$HOST:$PORTAL_PORT/api/v1/admin/profiles/1"
+    "http://$HOST:$FLOOR_PORT/page"
+    "http://$HOST:$PORTAL_PORT/login?loginProfile=Retail%20East"
+    "http://$HOST:$PORTAL_PORT/"
 )
-NEEDS_AUTH=(0 0 1 1)
+HEADERS=("" "" "$AUTH" "$AUTH" "" "" "$SESSION")
+GOALS=(--goal login_branded rps 0.7 --goal home_signed_in rps 0.4 --goal home_signed_in p99 3)
 
 # Every target must answer 200 before it is measured.
 for i in "${!NAMES[@]}"; do
     headers=()
-    ((NEEDS_AUTH[i])) && headers=(-H "$AUTH")
+    [[ -n ${HEADERS[i]} ]] && headers=(-H "${HEADERS[i]}")
     status=$(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "${URLS[i]}")
     if [[ $status != 200 ]]; then
         echo "error: ${NAMES[i]} (${URLS[i]}) answered $status, not 200" >&2
@@ -131,19 +135,23 @@ for i in "${!NAMES[@]}"; do
 done
 
 REPORT_ARGS=()
-for i in "${!NAMES[@]}"; do
-    headers=()
-    ((NEEDS_AUTH[i])) && headers=(-H "$AUTH")
-    echo "== wrk ${NAMES[i]}: ${URLS[i]} (1 s warm-up, then ${DURATION} s)"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "${headers[@]}" "${URLS[i]}" >/dev/null
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${headers[@]}" "${URLS[i]}" \
-        >"$WORK/wrk-${NAMES[i]}.txt"
-    REPORT_ARGS+=(--target "${NAMES[i]}" "${URLS[i]}" "$WORK/wrk-${NAMES[i]}.txt")
+for round in $(seq "$ROUNDS"); do
+    for i in "${!NAMES[@]}"; do
+        headers=()
+        [[ -n ${HEADERS[i]} ]] && headers=(-H "${HEADERS[i]}")
+        out="$WORK/wrk-${NAMES[i]}-$round.txt"
+        echo "== round $round/$ROUNDS, wrk ${NAMES[i]}: ${URLS[i]} (1 s warm-up, then ${DURATION} s)"
+        "${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d1s "${headers[@]}" "${URLS[i]}" >/dev/null
+        "${CLIENT_CPU[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "${headers[@]}" \
+            "${URLS[i]}" >"$out"
+        REPORT_ARGS+=(--target "${NAMES[i]}" "${FLOORS[i]}" "${URLS[i]}" "$out")
+    done
 done
 
 echo
-"$PY" bench/wrk_report.py --out "$RESULTS/http-latest.json" "${REPORT_ARGS[@]}" \
-    --meta "duration_s=$DURATION" --meta "threads=$THREADS" --meta "connections=$CONNECTIONS" \
+"$PY" bench/wrk_report.py --out "$RESULTS/http-latest.json" "${REPORT_ARGS[@]}" "${GOALS[@]}" \
+    --meta "duration_s=$DURATION" --meta "rounds=$ROUNDS" --meta "threads=$THREADS" \
+    --meta "connections=$CONNECTIONS" --meta "pinned=${SERVER_CPU[*]:-no} / ${CLIENT_CPU[*]:-no}" \
     --meta "portal_workers=1" --meta "database=sqlite (temporary file)" \
     --meta "wrk=$(wrk --version 2>&1 | head -n 1 | cut -d' ' -f1-2 || true)" \
     --meta "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
