@@ -81,9 +81,10 @@ $(PG) stop; \
 exit $$status
 endef
 
+# Both databases at once: each pytest run keeps about one core busy, and the two runs share
+# nothing but the source tree. Each run's output is printed whole when it ends.
 test: lint
-	$(pytest-sqlite)
-	$(pytest-pg)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-pg
 
 test-sqlite: venv
 	$(pytest-sqlite)

@@ -9,7 +9,6 @@ from importlib.metadata import PackageNotFoundError, version
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, html
 from sanic_ext import Extend, openapi
-from sanic_ext.extensions.http.extension import HTTPExtension
 from sanic_ext.extensions.openapi.extension import OpenAPIExtension
 
 from portal_server import health
@@ -19,6 +18,7 @@ from portal_server.db import setup_db
 from portal_server.errors import setup_errors
 from portal_server.headers import setup_security_headers
 from portal_server.housekeeping.task import setup_housekeeping
+from portal_server.http_methods import add_head_and_options
 from portal_server.logs import logging_config
 from portal_server.notifications.notifier import Notifier
 from portal_server.notifications.sender import setup_mail_sender
@@ -52,10 +52,10 @@ def setup_openapi(app: Sanic) -> None:
     app.config.OAS_AUTODOC = False
     app.config.CORS = False
     app.config.HEALTH = False
-    # Only what the suite uses: the OpenAPI document and automatic HEAD/OPTIONS. The injection
-    # extension (no dependencies are registered) would dispatch a signal on every request, and
-    # pages render through common.render, not sanic-ext's templating.
-    Extend(app, extensions=[OpenAPIExtension, HTTPExtension], built_in_extensions=False)
+    # Only the OpenAPI document: the injection extension (no dependencies are registered) would
+    # dispatch a signal on every request, pages render through common.render rather than
+    # sanic-ext's templating, and HEAD/OPTIONS come from portal_server.http_methods.
+    Extend(app, extensions=[OpenAPIExtension], built_in_extensions=False)
     app.ext.openapi.describe(
         "Portal administration API",
         version=app.ctx.version,
@@ -138,4 +138,5 @@ def create_app(config: ServerConfig | None = None) -> Sanic:
     setup_security_headers(app)
     setup_portal(app)
     setup_routes(app)
+    add_head_and_options(app)
     return app

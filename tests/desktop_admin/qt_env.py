@@ -15,7 +15,10 @@ from pathlib import Path
 from typing import Protocol
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS_DIR = ROOT / "test-artifacts" / "screenshots"
+# make test runs the suite on SQLite and on PostgreSQL at once: each run saves its own pictures.
+SCREENSHOTS_DIR = (
+    ROOT / "test-artifacts" / "screenshots" / ("postgresql" if os.environ.get("TEST_DATABASE_URL") else "")
+)
 
 _CACHE_MARKER = "PORTAL_TEST_XDG_CACHE_HOME"
 

@@ -169,3 +169,18 @@ async def test_every_route_answers_a_wrong_method_with_allow(app: Sanic, client:
             failures.append(f"{wrong} {url}: Allow={allow!r} is not in a stable order")
     assert not failures, "\n".join(failures)
     assert checked == len(accepted) > 20
+
+
+async def test_every_get_has_head_and_every_path_answers_options(
+    app: Sanic, client: httpx.AsyncClient
+) -> None:
+    groups = list(app.router.groups.values())
+    assert all("HEAD" in group.methods for group in groups if "GET" in group.methods)
+    assert all("OPTIONS" in group.methods for group in groups)
+    page = await client.get("/login")
+    head = await client.head("/login")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"] == page.headers["content-type"]
+    options = await client.options("/login")
+    assert options.status_code == 204
+    assert set(options.headers["allow"].split(",")) == {"GET", "HEAD", "OPTIONS", "POST"}
