@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from common.schemas import ProfileSummary
 from desktop_admin.views import MUTED, icon, icon_badge
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 
 def add_dialog_header(
@@ -49,6 +50,7 @@ def add_dialog_header(
 def profile_chooser(parent: QWidget, object_name: str, accessible_name: str) -> QComboBox:
     """Return an editable drop-down where typing any part of a profile's name finds it."""
     combo = QComboBox(parent)
+    guard_wheel(combo)
     combo.setObjectName(object_name)
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)

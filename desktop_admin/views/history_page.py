@@ -68,6 +68,7 @@ from desktop_admin.views import (
     title_block,
 )
 from desktop_admin.views.page import ConsolePage, read_only_table
+from desktop_admin.widgets.wheel_guard import guard_wheel
 from desktop_admin.workers import BackgroundRunner
 
 PREVIOUS = "The version before it"
@@ -237,6 +238,7 @@ class HistoryPage(ConsolePage):
         profile_label = QLabel("Profile", self)
         profile_label.setObjectName("fieldLabel")
         self.profile_combo = QComboBox(self)
+        guard_wheel(self.profile_combo)
         self.profile_combo.setObjectName("profileCombo")
         self.profile_combo.setEditable(True)
         self.profile_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -355,6 +357,7 @@ class HistoryPage(ConsolePage):
         compare_label = QLabel("Compare with", card)
         compare_label.setObjectName("fieldLabel")
         self.compare_combo = QComboBox(card)
+        guard_wheel(self.compare_combo)
         self.compare_combo.setObjectName("compareCombo")
         self.compare_combo.setMinimumWidth(260)
         self.compare_combo.setMinimumHeight(32)

@@ -53,6 +53,7 @@ from common.theme import (
     default_top_bar_colour,
     readable_text_on,
 )
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 HEX_DIGITS = frozenset("0123456789abcdef")
 HEX_EXAMPLE = "#0a3d73"
@@ -429,6 +430,7 @@ class ColourPicker(QWidget):
         self.sv_box.saturationValueChanged.connect(self._on_sv_changed)
 
         self.hue_slider = QSlider(Qt.Orientation.Horizontal, self)
+        guard_wheel(self.hue_slider)
         self.hue_slider.setRange(0, 359)
         self.hue_slider.setPageStep(15)
         self.hue_slider.setAccessibleName("Hue")
@@ -548,6 +550,7 @@ class ColourPicker(QWidget):
 
     def _spin(self, maximum: int, name: str, short: str, suffix: str = "") -> QSpinBox:
         spin = QSpinBox(self)
+        guard_wheel(spin)
         spin.setRange(0, maximum)
         spin.setSuffix(suffix)
         spin.setAccessibleName(name)

@@ -52,6 +52,7 @@ from desktop_admin.models.icon_list_model import (
     IconListModel,
     qtawesome_icon,
 )
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 SEARCH_DEBOUNCE_MS = 150
 _ERROR_COLOUR = "#b3261e"
@@ -388,6 +389,7 @@ class IconPicker(QWidget):
         self.chooser: IconChooserDialog | None = None
 
         self.combo = QComboBox(self)
+        guard_wheel(self.combo)
         self.combo.setAccessibleName("Icon")
         self.combo.setMaxVisibleItems(16)
         self.combo.setIconSize(QSize(18, 18))

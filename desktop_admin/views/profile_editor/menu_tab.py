@@ -56,6 +56,7 @@ from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
 from desktop_admin.views.profile_editor.tab import REASON_VERBS, TabBase, sentence
 from desktop_admin.widgets.icon_picker import IconPicker
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 LABEL_RULES: TypeAdapter[str] = TypeAdapter(Label)
 LABEL_INPUT_LIMIT = 60  # a little over the rule, so a pasted long name is explained, not cut
@@ -435,6 +436,7 @@ class MenuTab(TabBase):
         row += 1
 
         self.order_spin = QSpinBox(self.form)
+        guard_wheel(self.order_spin)
         self.order_spin.setObjectName("displayOrderSpin")
         self.order_spin.setAccessibleName("Display order")
         self.order_spin.setMinimumHeight(32)

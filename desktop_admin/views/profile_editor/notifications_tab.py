@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 
 from common.profile import NOTIFICATION_TEMPLATES, NotificationKind, Notifications
 from desktop_admin.views.profile_editor.basic_tab import FormTab, Section
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 KIND_LABELS = {
     NotificationKind.REGISTRATION: "Account registration",
@@ -36,6 +37,7 @@ class NotificationsTab(FormTab):
         self.combos: dict[str, QComboBox] = {}
         for kind in NotificationKind:
             combo = QComboBox(section)
+            guard_wheel(combo)
             combo.setObjectName("editorCombo")
             combo.setMinimumHeight(32)
             combo.setMinimumWidth(360)

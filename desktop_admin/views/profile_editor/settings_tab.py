@@ -35,6 +35,7 @@ from common.theme import PALETTES, ThemeName, default_top_bar_colour
 from desktop_admin.views import MUTED, FieldError, icon
 from desktop_admin.views.profile_editor.basic_tab import CountedText, FormTab, Section, ToggleSwitch
 from desktop_admin.widgets.colour_picker import ColourPicker
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 THEME_LABELS = {ThemeName.BLUE: "Blue", ThemeName.GRAY: "Gray"}
 BILL_PRESENTATION_LABELS = {
@@ -225,6 +226,7 @@ class SettingsTab(FormTab):
             self,
         )
         self.locale_combo = QComboBox(section)
+        guard_wheel(self.locale_combo)
         self.locale_combo.setObjectName("editorCombo")
         for code, label in LOCALE_LABELS.items():
             self.locale_combo.addItem(label, code.value)
@@ -265,6 +267,7 @@ class SettingsTab(FormTab):
     def _billing_section(self) -> Section:
         section = Section("Billing display", "How bills and services read in the portal.", self)
         self.bill_combo = QComboBox(section)
+        guard_wheel(self.bill_combo)
         self.bill_combo.setObjectName("editorCombo")
         for value, label in BILL_PRESENTATION_LABELS.items():
             self.bill_combo.addItem(label, value.value)

@@ -33,6 +33,7 @@ from desktop_admin.views import ACCENT, DANGER, MUTED, TEXT, FieldError, icon, i
 from desktop_admin.views.profile_editor import tab_parts
 from desktop_admin.views.profile_editor.basic_tab import ToggleSwitch, set_invalid
 from desktop_admin.views.profile_editor.tab import TabBase, sentence
+from desktop_admin.widgets.wheel_guard import guard_wheel
 
 ENABLED_ROLE = Qt.ItemDataRole.UserRole + 1
 SUBTITLE_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -145,6 +146,10 @@ def read_request_type(raw: Mapping[str, Any]) -> dict[str, Any]:
 class ChevronComboBox(QComboBox):
     """A combo box that draws a chevron at its right edge, so it reads as a drop-down under any style."""
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        guard_wheel(self)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         painter = QPainter(self)
@@ -171,6 +176,7 @@ class Stepper(QSpinBox):
         super().__init__(parent)
         self.setStyleSheet(self.STYLE)
         self.lineEdit().setTextMargins(4, 0, 0, 0)
+        guard_wheel(self)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
