@@ -278,10 +278,15 @@ class IconChooserDialog(QDialog):
     def apply_search(self) -> None:
         """Filter the grid by the search field now (typing does it after a short pause)."""
         self.search_timer.stop()
-        self.filter_model.set_search_text(self.search_edit.text())
+        # Filtering moves the grid's current row when the chosen icon drops out of view; that
+        # move is not a choice, so the grid's signal is not followed while the filter changes.
+        self._syncing = True
+        try:
+            self.filter_model.set_search_text(self.search_edit.text())
+        finally:
+            self._syncing = False
         self._update_count()
-        if self._chosen:
-            self._select_in_grid(self._chosen, scroll=False)
+        self._select_in_grid(self._chosen, scroll=False)
 
     # -- behaviour
 

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from common.icons import COMMON_ICONS, catalogue
-from desktop_admin.models.icon_list_model import IconFilterModel, IconListModel, qtawesome_icon
+from desktop_admin.models.icon_list_model import CODE_ROLE, IconFilterModel, IconListModel, qtawesome_icon
 from desktop_admin.widgets.icon_picker import (
     IconChooserDialog,
     IconPicker,
@@ -339,3 +339,16 @@ def test_every_catalogue_code_draws_in_qtawesome(qapp: QApplication) -> None:
             failures.append(f"{code}: draws nothing")
     assert failures == []
     assert set(COMMON_ICONS) <= set(catalogue())
+
+
+def test_searching_only_filters_and_never_changes_the_chosen_icon(
+    qtbot: QtBot, chooser: IconChooserDialog
+) -> None:
+    chooser.set_current_code("fa6s.house")
+    assert chooser.selected_code() == "fa6s.house"
+    for text in ("dollar", "credit card", "zzz-no-such-icon", "", "house"):
+        _search(qtbot, chooser, text)
+        assert chooser.selected_code() == "fa6s.house", f"searching {text!r} changed the choice"
+        assert chooser.code_edit.text() == "fa6s.house"
+    # Back in view, the chosen icon is the one selected in the grid.
+    assert chooser.grid.currentIndex().data(CODE_ROLE) == "fa6s.house"
