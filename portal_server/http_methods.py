@@ -32,36 +32,34 @@ async def _options(request: Request, *args: Any, methods: frozenset[str], **kwar
     return response
 
 
+def _add_generated(app: Sanic, group: Any, method: str, handler: Any, name: str, host: Any = None) -> None:
+    """Add a generated route for a router group, marked as sanic-ext marks its own."""
+    handler = openapi.exclude()(handler)
+    handler.__auto_handler__ = True
+    app.add_route(
+        handler,
+        group.uri,
+        methods=[method],
+        strict_slashes=group.strict,
+        name=name,
+        host=host,
+        unquote=group.unquote,
+    )
+
+
 def add_head_and_options(app: Sanic) -> None:
     """Give every GET route a HEAD twin and every path an OPTIONS answer (call after all routes)."""
     for group in list(app.router.groups.values()):
         if "GET" in group.methods and "HEAD" not in group.methods:
             for route in group:
-                if "GET" not in route.methods:
-                    continue
-                head: Any = openapi.exclude()(partial(_head, get_handler=route.handler))
-                head.__auto_handler__ = True
-                head.__route_handler__ = route.handler
-                app.add_route(
-                    head,
-                    group.uri,
-                    methods=["HEAD"],
-                    strict_slashes=group.strict,
-                    name=f"{route.name}_head",
-                    host=route.requirements.get("host"),
-                    unquote=group.unquote,
-                )
+                if "GET" in route.methods:
+                    head = partial(_head, get_handler=route.handler)
+                    head.__route_handler__ = route.handler  # type: ignore[attr-defined]
+                    _add_generated(
+                        app, group, "HEAD", head, f"{route.name}_head", route.requirements.get("host")
+                    )
     for group in list(app.router.groups.values()):
-        if "OPTIONS" in group.methods:
-            continue
-        base = next((r for r in group if not r.name.endswith("_head")), group[0])
-        options: Any = openapi.exclude()(partial(_options, methods=frozenset(group.methods)))
-        options.__auto_handler__ = True
-        app.add_route(
-            options,
-            group.uri,
-            methods=["OPTIONS"],
-            strict_slashes=group.strict,
-            name=f"{base.name}_options",
-            unquote=group.unquote,
-        )
+        if "OPTIONS" not in group.methods:
+            base = next((r for r in group if not r.name.endswith("_head")), group[0])
+            options = partial(_options, methods=frozenset(group.methods))
+            _add_generated(app, group, "OPTIONS", options, f"{base.name}_options")
